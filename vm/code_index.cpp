@@ -1,0 +1,59 @@
+#include "vm/code_index.h"
+
+#include "vm/concurrent_index.h"
+
+namespace bvm {
+
+namespace {
+ConcurrentIndex<Export>& exports() {
+  static auto* ix = new ConcurrentIndex<Export>();
+  return *ix;
+}
+ConcurrentIndex<FunEntry>& funs() {
+  static auto* ix = new ConcurrentIndex<FunEntry>();
+  return *ix;
+}
+uint32_t mix3(UWord a, UWord b, UWord c) {
+  UWord h = a * 0x9E3779B97F4A7C15ull;
+  h ^= b + 0x7F4A7C159E3779B9ull + (h << 6) + (h >> 2);
+  h ^= c + 0x94D049BB133111EBull + (h << 6) + (h >> 2);
+  return uint32_t(h ^ (h >> 32));
+}
+}  // namespace
+
+Export* export_get(Term m, Term f, uint32_t a) {
+  return exports().find(mix3(m, f, a), [&](const Export* e) {
+    return e->module == m && e->function == f && e->arity == a;
+  });
+}
+
+Export* export_put(Term m, Term f, uint32_t a) {
+  return exports().get_or_create(
+      mix3(m, f, a), [&](const Export* e) { return e->module == m && e->function == f && e->arity == a; },
+      [&] {
+        Export* e = new Export();
+        e->module = m;
+        e->function = f;
+        e->arity = a;
+        return e;
+      });
+}
+
+FunEntry* fun_entry_put(Term m, uint32_t old_index, uint32_t old_uniq) {
+  return funs().get_or_create(
+      mix3(m, old_index, old_uniq),
+      [&](const FunEntry* e) { return e->module == m && e->old_index == old_index && e->old_uniq == old_uniq; },
+      [&] {
+        FunEntry* e = new FunEntry();
+        e->module = m;
+        e->old_index = old_index;
+        e->old_uniq = old_uniq;
+        e->index = old_index;
+        e->arity = 0;
+        e->num_free = 0;
+        for (auto& b : e->uniq) b = 0;
+        return e;
+      });
+}
+
+}  // namespace bvm

@@ -1,0 +1,65 @@
+// Export entries and fun entries: the global tables through which code is
+// reached across module boundaries.
+//
+// - An Export names M:F/A. Fully-qualified calls, apply/3 and `fun M:F/A`
+//   go through it; loading a new module version repoints it (see code table).
+//   Entries are created on first mention (by a loader or by apply) and live
+//   forever, so code can hold Export* directly.
+// - A FunEntry names one fun definition of one module version by
+//   (module, old_index, old_uniq), as in the external term format. Closures
+//   point at it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "vm/term.h"
+
+namespace bvm {
+
+struct Export {
+  Term module;
+  Term function;
+  uint32_t arity;
+  uint32_t hash;
+  // Where a call goes: the function's entry in the current code, or a stub
+  // that raises undef / calls the error handler. Set by the code table.
+  std::atomic<const void*> address{nullptr};
+  // Native implementation when M:F/A is a BIF (set once at startup).
+  const void* bif = nullptr;
+};
+
+Export* export_get(Term module, Term function, uint32_t arity);  // nullptr if absent
+Export* export_put(Term module, Term function, uint32_t arity);  // find or create
+
+struct FunEntry {
+  Term module;
+  uint32_t old_index;
+  uint32_t old_uniq;
+  uint32_t hash;
+  uint32_t index;        // new index (NEW_FUN_EXT)
+  uint32_t arity;        // arity of the fun (without free variables)
+  uint32_t num_free;
+  uint8_t uniq[16];      // md5 of the module's code
+  std::atomic<const void*> address{nullptr};  // code entry; nullptr once purged
+};
+
+FunEntry* fun_entry_put(Term module, uint32_t old_index, uint32_t old_uniq);
+
+// Closure layout: [hdr(2 + num_free, Fun)] [FunEntry*] [creator pid] [env...]
+constexpr UWord FUN_HEADER_WORDS = 3;
+inline FunEntry* fun_entry(Term fun) { return reinterpret_cast<FunEntry*>(boxed_val(fun)[1]); }
+inline Term fun_creator(Term fun) { return boxed_val(fun)[2]; }
+inline UWord fun_num_free(Term fun) { return header_arity(boxed_header(fun)) - 2; }
+inline Term* fun_env(Term fun) { return boxed_val(fun) + FUN_HEADER_WORDS; }
+
+// External fun layout: [hdr(1, Export)] [Export*]
+constexpr UWord EXPORT_FUN_WORDS = 2;
+inline Export* export_fun_entry(Term fun) { return reinterpret_cast<Export*>(boxed_val(fun)[1]); }
+inline Term make_export_fun_at(Term* hp, Export* e) {
+  hp[0] = make_header(1, Sub::Export);
+  hp[1] = reinterpret_cast<Term>(e);
+  return make_boxed(hp);
+}
+
+}  // namespace bvm
