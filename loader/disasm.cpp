@@ -14,7 +14,9 @@ namespace {
 
 // The Type chunk's union of base types, as beam_types:decode_ext/1 builds it.
 // Each bit adds one base type; types in the same union slot join within it.
-std::string type_text(const TypeEntry& t) {
+}  // namespace
+
+std::string type_entry_text(const TypeEntry& t) {
   enum { ATOM = 1, BITSTRING = 2, BS_CONTEXT = 4, CONS = 8, FLOAT = 16, FUN = 32, INTEGER = 64,
          MAP = 128, NIL = 256, PID = 512, PORT = 1024, REFERENCE = 2048, TUPLE = 4096 };
   unsigned b = t.bits;
@@ -61,6 +63,8 @@ std::string type_text(const TypeEntry& t) {
   return "{" + type + "," + std::to_string(t.min) + "," + std::to_string(t.max) + "}";
 }
 
+namespace {
+
 class Disassembler {
  public:
   Disassembler(const BeamFile& bf, std::string& out) : bf_(bf), out_(out) {}
@@ -77,6 +81,12 @@ class Disassembler {
   void list_items(const Operand& list, bool resolve);
   bool instruction(const GenOp& g);
   bool custom(const GenOp& g);
+  // Is [off, off + len) inside the string table? (len <= 0: empty string)
+  bool string_in_range(int64_t off, int64_t len) const {
+    if (len <= 0) return true;
+    uint64_t size = bf_.strings.size();
+    return off >= 0 && uint64_t(off) <= size && uint64_t(len) <= size - uint64_t(off);
+  }
   void mfa(Term f, uint32_t arity) {
     out_ += "{";
     print_atom(out_, bf_.module);
@@ -131,7 +141,7 @@ void Disassembler::raw(const Operand& o) {
       out_ += "{tr,{";
       out_ += o.sub == OpKind::X ? "x," : "y,";
       out_ += std::to_string(o.val) + "},";
-      out_ += bf_.has_types ? type_text(bf_.types[o.extra]) : "any";
+      out_ += bf_.has_types ? type_entry_text(bf_.types[o.extra]) : "any";
       out_ += "}";
       break;
     case OpKind::Alloc: {
@@ -234,7 +244,7 @@ bool Disassembler::custom(const GenOp& g) {
   switch (g.op) {
     case op::bs_put_string: {
       int64_t len = opnd(0).val, off = opnd(1).val;
-      if (len > 0 && (off < 0 || uint64_t(off + len) > bf_.strings.size())) return fail("string out of range");
+      if (!string_in_range(off, len)) return fail("string out of range");
       out_ += "{bs_put_string," + std::to_string(len) + ",{string,[";
       for (int64_t i = 0; i < len; i++) {
         if (i) out_ += ",";
@@ -245,8 +255,8 @@ bool Disassembler::custom(const GenOp& g) {
     }
     case op::bs_match_string: {
       int64_t bits = opnd(2).val, off = opnd(3).val;
-      int64_t len = (bits + 7) / 8;
-      if (len > 0 && (off < 0 || uint64_t(off + len) > bf_.strings.size())) return fail("string out of range");
+      int64_t len = int64_t((uint64_t(bits) + 7) / 8);
+      if (bits < 0 || !string_in_range(off, len)) return fail("string out of range");
       out_ += "{test,bs_match_string,";
       raw(opnd(0));
       out_ += ",[";
@@ -429,6 +439,11 @@ bool Disassembler::run(std::string* err) {
   // Entry labels: the labels right after each func_info.
   for (const Func& f : funcs) {
     const GenOp& fi = code[f.info];
+    if (bf_.opnd(fi, 0).kind != OpKind::Atom || bf_.opnd(fi, 1).kind != OpKind::Atom ||
+        bf_.opnd(fi, 2).kind != OpKind::U) {
+      *err = "func_info operands are not {atom, atom, arity}";
+      return false;
+    }
     Term name = Term(bf_.opnd(fi, 1).val);
     uint32_t arity = uint32_t(bf_.opnd(fi, 2).val);
     for (size_t k = f.info + 1; k < f.end && code[k].op == op::label; k++)
@@ -436,10 +451,6 @@ bool Disassembler::run(std::string* err) {
   }
   for (const Func& f : funcs) {
     const GenOp& fi = code[f.info];
-    if (bf_.opnd(fi, 0).kind != OpKind::Atom || bf_.opnd(fi, 1).kind != OpKind::Atom) {
-      *err = "func_info without atoms";
-      return false;
-    }
     if (f.info + 1 >= f.end || code[f.info + 1].op != op::label) {
       *err = "function without an entry label";
       return false;

@@ -12,4 +12,7 @@ namespace bvm {
 // Returns false (with a reason) for code beam_disasm itself cannot render.
 bool disassemble(const BeamFile& bf, std::string& out, std::string* err);
 
+// A Type chunk entry as beam_types:decode_ext/1 returns it: {Type, Min, Max}.
+std::string type_entry_text(const TypeEntry& t);
+
 }  // namespace bvm

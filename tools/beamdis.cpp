@@ -3,6 +3,8 @@
 // `{function, Name, Arity, Entry, Instructions}.` per function.
 // With -o DIR, writes DIR/<basename>.dis per input instead of stdout.
 // Exit status: 0 if every file was read and rendered, 1 otherwise.
+// beamdis --type-table prints `{Bits, Type}.` for every Type-chunk bit
+// pattern (a check of the type rendering against beam_types).
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,6 +17,13 @@ int main(int argc, char** argv) {
   std::string outdir;
   int status = 0;
   int first = 1;
+  if (argc == 2 && std::strcmp(argv[1], "--type-table") == 0) {
+    for (unsigned bits = 0; bits < 8192; bits++) {
+      bvm::TypeEntry t{uint16_t(bits), 0, ~uint64_t(0)};
+      std::printf("{%u,%s}.\n", bits, bvm::type_entry_text(t).c_str());
+    }
+    return 0;
+  }
   if (argc > 2 && std::strcmp(argv[1], "-o") == 0) {
     outdir = argv[2];
     first = 3;

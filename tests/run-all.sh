@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs every test: builds the VM (plain and ASan+UBSan), runs the unit tests
+# in both builds, the differential loader check against OTP's beam_disasm,
+# and the loader fuzzer under the sanitizers.
+#   tests/run-all.sh            everything
+#   FUZZ_ITERATIONS=N           fuzz inputs to run (default 30000)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=${JOBS:-2}
+fuzz_iterations=${FUZZ_ITERATIONS:-30000}
+failed=0
+
+step() { printf '\n=== %s\n' "$*"; }
+run() {
+  if "$@"; then :; else echo "FAILED: $*"; failed=1; fi
+}
+
+step "build (RelWithDebInfo)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEAMVM_WERROR=ON > /dev/null
+cmake --build build -j"$jobs"
+
+step "unit tests"
+run build/bin/unit_tests --gtest_brief=1
+
+step "loader: beamdis vs beam_disasm over every installed module"
+run tests/loader/check-disasm.sh build
+
+step "build (ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBEAMVM_SANITIZE=ON -DBEAMVM_WERROR=ON > /dev/null
+cmake --build build-asan -j"$jobs"
+
+step "unit tests under ASan + UBSan"
+run build-asan/bin/unit_tests --gtest_brief=1
+
+step "loader fuzzing under ASan + UBSan ($fuzz_iterations inputs)"
+root=$(erl -noshell -eval 'io:format("~s", [code:root_dir()]), halt().')
+seeds=$(ls "$root"/lib/stdlib-*/ebin/lists.beam "$root"/lib/stdlib-*/ebin/maps.beam \
+  "$root"/lib/kernel-*/ebin/code.beam "$root"/lib/compiler-*/ebin/beam_ssa_type.beam \
+  tests/unit/data/tiny.beam tests/unit/data/tiny_gz.beam)
+run build-asan/bin/fuzz_loader_mutate "$fuzz_iterations" 1 $seeds
+
+if [ "$failed" -ne 0 ]; then
+  step "SOME TESTS FAILED"
+  exit 1
+fi
+step "all tests passed"
