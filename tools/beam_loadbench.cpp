@@ -1,6 +1,8 @@
-// beam_loadbench DIR...
+// beam_loadbench [--prepare] DIR...
 // Reads and decodes every .beam under the given directories (recursively)
 // in one process and reports the time taken: the loader's throughput.
+// With --prepare it also translates each module into executable code (not
+// committed) and reports every module the translation refuses.
 // Not a test: a benchmark (run it from tools/bench-loader.sh).
 #include <algorithm>
 #include <chrono>
@@ -11,12 +13,25 @@
 #include <string>
 #include <vector>
 
+#include "bifs/bif.h"
 #include "loader/beam_file.h"
+#include "loader/prepare.h"
+#include "vm/interp.h"
+
+using namespace bvm;
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
-  for (int i = 1; i < argc; i++) {
+  bool prepare = false;
+  int first = 1;
+  if (argc > 1 && std::string(argv[1]) == "--prepare") {
+    prepare = true;
+    first = 2;
+    interp_init();
+    bvm::bifs_init();
+  }
+  for (int i = first; i < argc; i++) {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(argv[i], ec); it != fs::recursive_directory_iterator(); ++it)
       if (it->is_regular_file() && it->path().extension() == ".beam") files.push_back(it->path().string());
@@ -35,6 +50,13 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < files.size(); i++) {
     bvm::LoadError err;
     auto bf = bvm::read_beam(images[i].data(), images[i].size(), files[i], &err);
+    if (bf && prepare) {
+      std::string why;
+      if (!bvm::prepare_module(*bf, &why)) {
+        std::fprintf(stderr, "%s: %s\n", files[i].c_str(), why.c_str());
+        continue;
+      }
+    }
     if (bf) {
       ok++;
       instrs += bf->code.size();

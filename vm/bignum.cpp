@@ -3,6 +3,7 @@
 #include <gmp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace bvm {
@@ -63,6 +64,23 @@ Term make_integer_u64(Term* hp, uint64_t v, UWord* used) {
   }
   hp[1] = v;
   return make_integer_from_limbs(hp, hp + 1, 1, false, used);
+}
+
+bool big_to_double(Term t, double* out) {
+  if (is_small(t)) {
+    *out = double(small_val(t));
+    return true;
+  }
+  // Correctly rounded: GMP's mpz_get_d truncates, so round via the top bits.
+  UWord n = big_size(t);
+  const UWord* d = big_digits(t);
+  double r = 0;
+  for (UWord i = n; i-- > 0;) {
+    r = r * 18446744073709551616.0 + double(d[i]);
+    if (!std::isfinite(r)) return false;
+  }
+  *out = big_negative(t) ? -r : r;
+  return std::isfinite(r);
 }
 
 std::string integer_to_string(Term t, int base) {

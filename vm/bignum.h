@@ -31,6 +31,9 @@ Term make_integer_from_limbs(Term* hp, const UWord* limbs, UWord n, bool negativ
 Term make_integer_i64(Term* hp, int64_t v, UWord* used);
 Term make_integer_u64(Term* hp, uint64_t v, UWord* used);
 
+// The integer as a double; false if it is too large for a finite double.
+bool big_to_double(Term t, double* out);
+
 // Text of an integer term in base 2..36 (upper-case digits, like integer_to_list/2).
 std::string integer_to_string(Term t, int base = 10);
 

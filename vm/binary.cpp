@@ -15,6 +15,14 @@ BinData* BinData::create(size_t size) {
   return b;
 }
 
+BinData* BinData::resize(BinData* b, size_t size) {
+  void* mem = std::realloc(b, offsetof(BinData, bytes) + (size ? size : 1));
+  if (!mem) throw std::bad_alloc();
+  b = static_cast<BinData*>(mem);
+  b->size = size;
+  return b;
+}
+
 void BinData::destroy() { std::free(this); }
 
 void OffHeap::release_all() {
@@ -42,6 +50,7 @@ Term make_refc_bin(Term* hp, BinData* bin, OffHeap* oh) {
   hp[2] = reinterpret_cast<Term>(oh->first);
   hp[3] = reinterpret_cast<Term>(bin);
   hp[4] = reinterpret_cast<Term>(bin->bytes);
+  hp[5] = 0;
   oh->first = hp;
   oh->bin_bytes += bin->size;
   return make_boxed(hp);

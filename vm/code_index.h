@@ -17,17 +17,32 @@
 
 namespace bvm {
 
+struct Process;
+using BifFn = Term (*)(Process* p, Term* args);
+
 struct Export {
-  Term module;
-  Term function;
+  // module, function, arity (small): an MFA triple like FunctionInfo::mfa,
+  // so stack traces can point at either.
+  Term mfa[3];
   uint32_t arity;
   uint32_t hash;
-  // Where a call goes: the function's entry in the current code, or a stub
-  // that raises undef / calls the error handler. Set by the code table.
-  std::atomic<const void*> address{nullptr};
-  // Native implementation when M:F/A is a BIF (set once at startup).
-  const void* bif = nullptr;
+  // Where a call goes: the function's entry in the current code, or `stub`.
+  // A call site does `I = address` with no test.
+  std::atomic<const UWord*> address{nullptr};
+  // Code run when the function is not loaded (calls the error handler) or
+  // is a BIF (calls `bif`): [handler, this].
+  UWord stub[2] = {0, 0};
+  BifFn bif = nullptr;       // native implementation, set once at startup
+  unsigned bif_flags = 0;
+
+  Term module() const { return mfa[0]; }
+  Term function() const { return mfa[1]; }
 };
+
+// Set when the interpreter starts: the handlers export stubs run.
+void exports_set_stub_handlers(UWord undefined_handler, UWord bif_handler);
+// Points e at its stub again (its module's code is gone).
+void export_reset_to_stub(Export* e);
 
 Export* export_get(Term module, Term function, uint32_t arity);  // nullptr if absent
 Export* export_put(Term module, Term function, uint32_t arity);  // find or create
@@ -56,6 +71,10 @@ inline Term* fun_env(Term fun) { return boxed_val(fun) + FUN_HEADER_WORDS; }
 // External fun layout: [hdr(1, Export)] [Export*]
 constexpr UWord EXPORT_FUN_WORDS = 2;
 inline Export* export_fun_entry(Term fun) { return reinterpret_cast<Export*>(boxed_val(fun)[1]); }
+// Arity of any fun (closure or external).
+inline UWord fun_arity(Term fun) {
+  return header_sub(boxed_header(fun)) == Sub::Export ? export_fun_entry(fun)->arity : fun_entry(fun)->arity;
+}
 inline Term make_export_fun_at(Term* hp, Export* e) {
   hp[0] = make_header(1, Sub::Export);
   hp[1] = reinterpret_cast<Term>(e);

@@ -226,8 +226,8 @@ int compare(Term a0, Term b0, bool exact0) {
             } else if (ea) {
               const Export* x = export_fun_entry(a);
               const Export* y = export_fun_entry(b);
-              result = atom_compare(x->module, y->module);
-              if (!result) result = atom_compare(x->function, y->function);
+              result = atom_compare(x->module(), y->module());
+              if (!result) result = atom_compare(x->function(), y->function());
               if (!result) result = cmp3(x->arity, y->arity);
             } else {
               const FunEntry* x = fun_entry(a);

@@ -87,6 +87,19 @@ void print_bitstring(std::string& out, Term t) {
   out += ">>";
 }
 
+// <<"text">> when every byte is printable ASCII (display style).
+bool print_ascii_binary(std::string& out, Term t) {
+  BitView v = bitstring_view(t);
+  if (v.bit_size % 8 || v.bit_size == 0 || !v.byte_aligned()) return false;
+  const uint8_t* b = v.base + v.bit_offset / 8;
+  for (UWord i = 0; i < v.bit_size / 8; i++)
+    if (b[i] < ' ' || b[i] >= 127) return false;
+  out += "<<\"";
+  out.append(reinterpret_cast<const char*>(b), v.bit_size / 8);
+  out += "\">>";
+  return true;
+}
+
 // Work items for the non-recursive printer: a term, or literal text.
 struct Item {
   Term term;
@@ -123,7 +136,76 @@ void print_float(std::string& out, double d) {
   }
 }
 
-void print_term(std::string& out, Term t0) {
+namespace {
+
+bool display_is_lower(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 223 && c <= 255 && c != 247); }
+bool display_is_upper(unsigned c) { return (c >= 'A' && c <= 'Z') || (c >= 192 && c <= 222 && c != 215); }
+bool display_is_alnum(unsigned c) { return (c >= '0' && c <= '9') || display_is_lower(c) || display_is_upper(c); }
+
+void display_atom(std::string& out, std::string_view s) {
+  if (s.empty()) {
+    out += "''";
+    return;
+  }
+  // Decode to code points for the quoting decision (Latin-1 rules).
+  std::vector<uint32_t> cps;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < n && i + k < s.size(); k++) cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    cps.push_back(cp);
+    i += n;
+  }
+  bool quote = !display_is_lower(cps[0]);
+  for (size_t i = 1; i < cps.size() && !quote; i++)
+    if (!display_is_alnum(cps[i]) && cps[i] != '_') quote = true;
+  if (quote) out.push_back('\'');
+  for (size_t i = 0; i < s.size(); i++) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '\'': out += "\\'"; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\v': out += "\\v"; break;
+      default:
+        if (c < ' ') {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
+          out += buf;
+        } else {
+          out.push_back(char(c));
+        }
+    }
+  }
+  if (quote) out.push_back('\'');
+}
+
+bool display_printable_list(Term l) {
+  bool any = false;
+  for (; is_list(l); l = cdr(l)) {
+    Term h = car(l);
+    if (!is_small(h) || small_val(h) < 0 || small_val(h) > 255) return false;
+    SWord c = small_val(h);
+    bool cntrl = c < ' ' || c == 127 || (c >= 128 && c < 160);
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (cntrl && !space) return false;
+    any = true;
+  }
+  return any && is_nil(l);
+}
+
+}  // namespace
+
+static void print_any(std::string& out, Term t0, bool display);
+
+void print_term(std::string& out, Term t0) { print_any(out, t0, false); }
+
+static void print_any(std::string& out, Term t0, bool display) {
   std::vector<Item> stack;
   stack.push_back({t0, nullptr});
   std::vector<std::pair<Term, Term>> pairs;
@@ -138,9 +220,22 @@ void print_term(std::string& out, Term t0) {
     if (is_small(t) || is_big(t)) {
       out += integer_to_string(t);
     } else if (is_atom(t)) {
-      print_atom(out, t);
+      if (display) display_atom(out, atom_text(t));
+      else print_atom(out, t);
     } else if (is_nil(t)) {
       out += "[]";
+    } else if (display && is_list(t) && display_printable_list(t)) {
+      out.push_back('"');
+      for (Term l = t; is_list(l); l = cdr(l)) {
+        SWord c = small_val(car(l));
+        if (c == '\n') {
+          out += "\\n";
+        } else {
+          if (c == '"') out.push_back('\\');
+          out.push_back(char(c));
+        }
+      }
+      out.push_back('"');
     } else if (is_list(t)) {
       // [E1,E2|Tail]: push in reverse.
       std::vector<Item> items;
@@ -176,14 +271,20 @@ void print_term(std::string& out, Term t0) {
           break;
         }
         case Sub::Float:
-          print_float(out, float_val(t));
+          if (display) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.6e", float_val(t));
+            out += buf;
+          } else {
+            print_float(out, float_val(t));
+          }
           break;
         case Sub::Map: {
           map_pairs(t, pairs);
           stack.push_back({NON_VALUE, "}"});
           for (size_t i = pairs.size(); i-- > 0;) {
             stack.push_back({pairs[i].second, nullptr});
-            stack.push_back({NON_VALUE, " => "});
+            stack.push_back({NON_VALUE, display ? "=>" : " => "});
             stack.push_back({pairs[i].first, nullptr});
             if (i > 0) stack.push_back({NON_VALUE, ","});
           }
@@ -193,9 +294,9 @@ void print_term(std::string& out, Term t0) {
         case Sub::Export: {
           const Export* e = export_fun_entry(t);
           out += "fun ";
-          print_atom(out, e->module);
+          print_atom(out, e->module());
           out.push_back(':');
-          print_atom(out, e->function);
+          print_atom(out, e->function());
           out += "/" + std::to_string(e->arity);
           break;
         }
@@ -225,6 +326,7 @@ void print_term(std::string& out, Term t0) {
         case Sub::RefcBin:
         case Sub::HeapBin:
         case Sub::SubBin:
+          if (display && print_ascii_binary(out, t)) break;
           print_bitstring(out, t);
           break;
         default:
@@ -235,6 +337,12 @@ void print_term(std::string& out, Term t0) {
       out += "#<unknown term>";
     }
   }
+}
+
+std::string term_to_display_text(Term t) {
+  std::string s;
+  print_any(s, t, true);
+  return s;
 }
 
 std::string term_to_text(Term t) {

@@ -15,6 +15,9 @@ namespace bvm {
 
 void print_term(std::string& out, Term t);
 std::string term_to_text(Term t);
+// erlang:display/1's format: floats as %.6e, printable lists as strings,
+// printable binaries as <<"...">>, maps as #{k=>v}, Latin-1 atom rules.
+std::string term_to_display_text(Term t);
 
 void print_atom(std::string& out, Term atom);
 // Prints UTF-8 text as an atom, quoted if needed.

@@ -1,0 +1,324 @@
+// erlang: processes, messages, exceptions, apply, the process dictionary,
+// and the module information BIFs.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "bifs/bif.h"
+#include "bifs/bif_decls.h"
+#include "bifs/text.h"
+#include "loader/etf_decode.h"
+#include "vm/atom_table.h"
+#include "vm/code_table.h"
+#include "vm/compare.h"
+#include "vm/exception.h"
+#include "vm/identity.h"
+#include "vm/interp.h"
+#include "vm/messages.h"
+#include "vm/term_print.h"
+#include "vm/vm.h"
+
+namespace bvm {
+
+BIF_FN(erlang_self_0) {
+  (void)args;
+  return p->id;
+}
+
+BIF_FN(erlang_spawn_3) {
+  if (!is_atom(args[0]) || !is_atom(args[1]) || list_length(args[2]) < 0) return raise_badarg(p);
+  Process* child = process_spawn(p, args[0], args[1], args[2]);
+  if (!child) return raise_system_limit(p);
+  return child->id;
+}
+
+BIF_FN(erlang_send_2) {
+  Term to = args[0], msg = args[1];
+  if (is_local_pid(to)) {
+    Process* r = process_lookup(to);
+    if (r) message_send(p, r, msg);
+    return msg;
+  }
+  if (is_atom(to)) {
+    Process* r = process_whereis(to);
+    if (!r) return raise_badarg(p);
+    message_send(p, r, msg);
+    return msg;
+  }
+  return raise_badarg(p);
+}
+
+BIF_FN(erlang_exit_1) { return raise_exit(p, args[0]); }
+BIF_FN(erlang_throw_1) { return raise_throw(p, args[0]); }
+BIF_FN(erlang_error_1) { return raise_error(p, args[0]); }
+BIF_FN(erlang_error_2) { return raise_error(p, args[0]); }
+BIF_FN(erlang_error_3) {
+  // error(Reason, Args, [{error_info, Map}]): the map goes into the trace.
+  Term opts = args[2];
+  if (list_length(opts) < 0) return raise_badarg(p);
+  for (Term l = opts; is_list(l); l = cdr(l)) {
+    Term o = car(l);
+    if (is_tuple(o) && tuple_arity(o) == 2 && tuple_elem(o, 1) == atom_put("error_info") && is_map(tuple_elem(o, 2)))
+      p->exc_error_info = tuple_elem(o, 2);
+  }
+  return raise_error(p, args[0]);
+}
+
+BIF_FN(erlang_raise_3) {
+  ExcClass c;
+  if (!exc_class_from_atom(args[0], &c) || !exc_valid_stacktrace(args[2])) return raise_badarg(p);
+  p->exc_class = c;
+  p->exc_reason = args[1];
+  p->exc_stacktrace = args[2];
+  p->exc_keep_trace = true;
+  return NON_VALUE;
+}
+
+BIF_FN(erlang_nif_error_1) { return raise_error(p, args[0]); }
+BIF_FN(erlang_nif_error_2) { return raise_error(p, args[0]); }
+
+// apply(Fun, Args): the arguments go to x0.., the fun after them, and the
+// interpreter's apply_fun code calls it.
+BIF_FN(erlang_apply_2) {
+  Term fun = args[0], list = args[1];
+  SWord n = list_length(list);
+  if (n < 0 || n >= SWord(MAX_REG) - 1) return raise_badarg(p);
+  if (!is_fun(fun)) {
+    return raise_error(p, make_tuple(p, {am::badfun, fun}));
+  }
+  unsigned i = 0;
+  for (Term l = list; is_list(l); l = cdr(l)) args[i++] = car(l);
+  args[n] = fun;
+  p->trap_arity = unsigned(n);
+  p->trap_addr = apply_fun_code();
+  return BIF_TRAP;
+}
+
+BIF_FN(erlang_apply_3) {
+  Term m = args[0], f = args[1], list = args[2];
+  SWord n = list_length(list);
+  if (!is_atom(m) || !is_atom(f) || n < 0 || n >= SWord(MAX_REG)) return raise_badarg(p);
+  unsigned i = 0;
+  for (Term l = list; is_list(l); l = cdr(l)) args[i++] = car(l);
+  p->trap_arity = unsigned(n);
+  p->trap_addr = export_put(m, f, unsigned(n))->address.load(std::memory_order_acquire);
+  return BIF_TRAP;
+}
+
+static Term do_halt(Process* p, Term status) {
+  if (is_small(status) && small_val(status) >= 0) {
+    std::fflush(stdout);
+    vm_halt(int(small_val(status) & 0xFF));
+    p->trap_value = am::true_;
+    return BIF_YIELD;
+  }
+  if (status == atom_put("abort")) {
+    std::fflush(stdout);
+    std::abort();
+  }
+  std::string slogan;
+  if (list_to_latin1(status, slogan) || status == NIL) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", slogan.c_str());
+    vm_halt(1);
+    p->trap_value = am::true_;
+    return BIF_YIELD;
+  }
+  return raise_badarg(p);
+}
+
+BIF_FN(erlang_halt_0) {
+  (void)args;
+  return do_halt(p, make_small(0));
+}
+BIF_FN(erlang_halt_1) { return do_halt(p, args[0]); }
+BIF_FN(erlang_halt_2) {
+  if (list_length(args[1]) < 0) return raise_badarg(p);
+  return do_halt(p, args[0]);
+}
+
+BIF_FN(erlang_make_ref_0) {
+  (void)args;
+  static std::atomic<uint64_t> counter{1};
+  uint64_t n = counter.fetch_add(1);
+  uint32_t nums[3] = {uint32_t(n & 0x3FFFF), uint32_t(n >> 18), uint32_t(n >> 50)};
+  return make_ref_at(p->halloc(LOCAL_REF_WORDS), Sub::Ref, nullptr, nums, 3);
+}
+
+// ---- process dictionary: pairs K, V in p->dict
+static SWord dict_find(Process* p, Term key) {
+  for (size_t i = 0; i < p->dict.size(); i += 2)
+    if (term_eq_exact(p->dict[i], key)) return SWord(i);
+  return -1;
+}
+
+BIF_FN(erlang_put_2) {
+  SWord i = dict_find(p, args[0]);
+  if (i >= 0) {
+    Term old = p->dict[size_t(i) + 1];
+    p->dict[size_t(i) + 1] = args[1];
+    return old;
+  }
+  p->dict.push_back(args[0]);
+  p->dict.push_back(args[1]);
+  return am::undefined;
+}
+
+BIF_FN(erlang_get_1) {
+  SWord i = dict_find(p, args[0]);
+  return i >= 0 ? p->dict[size_t(i) + 1] : am::undefined;
+}
+
+BIF_FN(erlang_get_0) {
+  (void)args;
+  Term l = NIL;
+  for (size_t i = p->dict.size(); i >= 2; i -= 2) l = make_cons(p, make_tuple(p, {p->dict[i - 2], p->dict[i - 1]}), l);
+  return l;
+}
+
+BIF_FN(erlang_get_keys_0) {
+  (void)args;
+  Term l = NIL;
+  for (size_t i = p->dict.size(); i >= 2; i -= 2) l = make_cons(p, p->dict[i - 2], l);
+  return l;
+}
+
+BIF_FN(erlang_get_keys_1) {
+  Term l = NIL;
+  for (size_t i = p->dict.size(); i >= 2; i -= 2)
+    if (term_eq_exact(p->dict[i - 1], args[0])) l = make_cons(p, p->dict[i - 2], l);
+  return l;
+}
+
+BIF_FN(erlang_erase_1) {
+  SWord i = dict_find(p, args[0]);
+  if (i < 0) return am::undefined;
+  Term old = p->dict[size_t(i) + 1];
+  p->dict.erase(p->dict.begin() + i, p->dict.begin() + i + 2);
+  return old;
+}
+
+BIF_FN(erlang_erase_0) {
+  Term all = erlang_get_0(p, args);
+  p->dict.clear();
+  return all;
+}
+
+BIF_FN(erlang_group_leader_0) {
+  (void)args;
+  return p->group_leader;
+}
+
+BIF_FN(erlang_group_leader_2) {
+  Process* target = process_lookup(args[1]);
+  if (!is_pid(args[0]) || !target) return raise_badarg(p);
+  target->group_leader = args[0];
+  return am::true_;
+}
+
+BIF_FN(erlang_register_2) {
+  Term name = args[0];
+  Process* target = process_lookup(args[1]);
+  if (!is_atom(name) || name == am::undefined || !target || !process_register(name, target)) return raise_badarg(p);
+  return am::true_;
+}
+
+BIF_FN(erlang_unregister_1) {
+  if (!is_atom(args[0]) || !process_unregister(args[0])) return raise_badarg(p);
+  return am::true_;
+}
+
+BIF_FN(erlang_whereis_1) {
+  if (!is_atom(args[0])) return raise_badarg(p);
+  Process* r = process_whereis(args[0]);
+  return r ? r->id : am::undefined;
+}
+
+BIF_FN(erlang_display_1) {
+  (void)p;
+  std::string s = term_to_display_text(args[0]);
+  s.push_back('\n');
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fflush(stdout);
+  return am::true_;
+}
+
+BIF_FN(erlang_node_0) {
+  (void)args;
+  (void)p;
+  return local_node()->name;
+}
+
+BIF_FN(erlang_node_1) {
+  Term t = args[0];
+  if (!is_pid(t) && !is_port(t) && !is_ref(t)) return raise_badarg(p);
+  return identity_node(t)->name;
+}
+
+// ---- module information
+static Term decode_chunk_term(Process* p, const std::string& etf) {
+  if (etf.empty()) return NIL;
+  EtfDecoder d(reinterpret_cast<const uint8_t*>(etf.data()), etf.size());
+  if (!d.prepare()) return NIL;
+  Term t = d.build(p->halloc(d.heap_words()), &p->off_heap);
+  return t == NON_VALUE ? NIL : t;
+}
+
+static Term module_info_item(Process* p, const ModuleVersion* v, Term item) {
+  if (item == atom_put("module")) return v->name;
+  if (item == atom_put("exports") || item == atom_put("functions")) {
+    bool exports = item == atom_put("exports");
+    Term l = NIL;
+    if (exports) {
+      for (size_t i = v->exports.size(); i-- > 0;)
+        l = make_cons(p, make_tuple(p, {v->exports[i]->function(), make_small(v->exports[i]->arity)}), l);
+    } else {
+      for (size_t i = v->functions.size(); i-- > 0;)
+        l = make_cons(p, make_tuple(p, {v->functions[i].mfa[1], v->functions[i].mfa[2]}), l);
+    }
+    return l;
+  }
+  if (item == atom_put("attributes")) return decode_chunk_term(p, v->attributes_etf);
+  if (item == atom_put("compile")) return decode_chunk_term(p, v->compile_info_etf);
+  if (item == atom_put("md5")) return make_binary(p, v->md5, 16);
+  if (item == atom_put("nifs")) return NIL;
+  if (item == atom_put("native")) return am::false_;
+  return NON_VALUE;
+}
+
+BIF_FN(erlang_get_module_info_1) {
+  Module* m = is_atom(args[0]) ? module_get(args[0]) : nullptr;
+  ModuleVersion* v = m ? m->current.load() : nullptr;
+  if (!v) return raise_badarg(p);
+  const char* items[] = {"md5", "compile", "attributes", "exports", "module"};
+  Term l = NIL;
+  for (const char* it : items) {
+    Term key = atom_put(it);
+    l = make_cons(p, make_tuple(p, {key, module_info_item(p, v, key)}), l);
+  }
+  return l;
+}
+
+BIF_FN(erlang_get_module_info_2) {
+  Module* m = is_atom(args[0]) ? module_get(args[0]) : nullptr;
+  ModuleVersion* v = m ? m->current.load() : nullptr;
+  if (!v) return raise_badarg(p);
+  Term r = module_info_item(p, v, args[1]);
+  return r == NON_VALUE ? raise_badarg(p) : r;
+}
+
+BIF_FN(erlang_module_loaded_1) {
+  if (!is_atom(args[0])) return raise_badarg(p);
+  Module* m = module_get(args[0]);
+  return m && m->current.load() ? am::true_ : am::false_;
+}
+
+BIF_FN(erlang_function_exported_3) {
+  if (!is_atom(args[0]) || !is_atom(args[1]) || !is_small(args[2]) || small_val(args[2]) < 0) return raise_badarg(p);
+  Export* e = export_get(args[0], args[1], unsigned(small_val(args[2])));
+  if (!e) return am::false_;
+  if (e->bif) return am::true_;
+  return e->address.load() != e->stub ? am::true_ : am::false_;
+}
+
+}  // namespace bvm

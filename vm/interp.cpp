@@ -1,0 +1,1037 @@
+// The interpreter loop. Every handler is a label `L_<instr>` reached by
+// computed goto from the address stored in the instruction's first word.
+//
+// Registers: I (next instruction), E (stack top, = p->stop when the process
+// is switched out or calls out), x[] and fr[] (the scheduler's register
+// files). The heap top lives in p->htop (not cached).
+//
+// Before anything that may allocate or inspect the stack (BIFs, GC, the
+// exception path) E is stored back into p->stop; after a GC it is reloaded.
+#include "vm/interp.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "bifs/bif.h"
+#include "bifs/bif_decls.h"
+#include "vm/code_loading.h"
+#include "vm/vm.h"
+#include "vm/atom_table.h"
+#include "vm/bits.h"
+#include "vm/code_table.h"
+#include "vm/bignum.h"
+#include "vm/compare.h"
+#include "vm/exception.h"
+#include "vm/gc.h"
+#include "vm/instr.h"
+#include "vm/map_ops.h"
+#include "vm/message.h"
+#include "vm/messages.h"
+#include "vm/scheduler.h"
+
+namespace bvm {
+
+namespace {
+UWord g_dispatch[I_COUNT];
+bool g_dispatch_ready = false;
+UWord g_normal_exit[2];
+UWord g_apply_fun[2];
+}  // namespace
+
+const UWord* apply_fun_code() { return g_apply_fun; }
+
+const UWord* interp_dispatch_table() { return g_dispatch; }
+const UWord* normal_exit_code() { return g_normal_exit; }
+
+void interp_init() {
+  if (g_dispatch_ready) return;
+  interp_run(nullptr, nullptr);
+  g_normal_exit[0] = g_dispatch[I_normal_exit];
+  g_normal_exit[1] = 0;
+  g_apply_fun[0] = g_dispatch[I_apply_fun];
+  g_apply_fun[1] = 0;
+  exports_set_stub_handlers(g_dispatch[I_call_undefined], g_dispatch[I_call_bif_export]);
+}
+
+// The code address a function reached through an export was called from
+// (for the stack trace of an error it raises): inside the call instruction.
+static const UWord* caller_pc(const Term* E) {
+  const UWord* ra = reinterpret_cast<const UWord*>(E[0]);
+  if (!is_header(E[0]) || ra == nullptr || ra == normal_exit_code()) return nullptr;
+  return ra - 1;
+}
+
+// Arity of the function a call is about to enter (for switching out there).
+static unsigned entry_arity(const Process* p, const UWord* target) {
+  if (target[0] == g_dispatch[I_call_undefined] || target[0] == g_dispatch[I_call_bif_export])
+    return reinterpret_cast<const Export*>(target[1])->arity;
+  if (target[0] == g_dispatch[I_apply_fun]) return p->trap_arity + 1;
+  const Term* mfa = reinterpret_cast<const Term*>(target[-1]);
+  return unsigned(small_val(mfa[2]));
+}
+
+RunResult interp_run(Scheduler* s, Process* p) {
+  static const void* const labels[] = {
+#define INSTR(name, words) &&L_##name,
+#include "vm/instrs.def"
+#undef INSTR
+  };
+  if (!s) {
+    for (unsigned i = 0; i < I_COUNT; i++) g_dispatch[i] = reinterpret_cast<UWord>(labels[i]);
+    g_dispatch_ready = true;
+    return RunResult::Exit;
+  }
+
+  Term* x = s->x;
+  double* fr = s->fr;
+  const UWord* I = p->i;
+  Term* E = p->stop;
+  int FCALLS = CONTEXT_REDS;
+  unsigned live_on_switch = 0;
+  Term bif_args[4];
+  const Export* bif_failed = nullptr;   // the BIF that raised (bif_error)
+  const Term* bif_failed_args = nullptr;
+  UWord call_arity = 0;                 // do_call_fun: arguments before the fun
+  int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
+  for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
+
+#define DISPATCH() goto* reinterpret_cast<const void*>(*I)
+#define NEXT(n)   \
+  do {            \
+    I += (n);     \
+    DISPATCH();   \
+  } while (0)
+#define SRC(w) ((UWord(w) & 3) ? Term(w) : ((UWord(w) & 4) ? E[UWord(w) >> 3] : x[UWord(w) >> 3]))
+#define DST(w) (*((UWord(w) & 4) ? &E[UWord(w) >> 3] : &x[UWord(w) >> 3]))
+#define ADDR(w) reinterpret_cast<const UWord*>(w)
+#define JUMP(a)   \
+  do {            \
+    I = ADDR(a);  \
+    DISPATCH();   \
+  } while (0)
+#define SWAPOUT() (p->stop = E)
+#define SWAPIN() (E = p->stop)
+  // Makes `need` words free on the heap; x[0..live) survive.
+#define GC_TEST(need, live)                                         \
+  do {                                                              \
+    if (size_t(E - p->htop) < size_t(need) || gc_stress) {          \
+      SWAPOUT();                                                    \
+      p->i = I;                                                     \
+      gc_collect(p, size_t(need), x, unsigned(live));               \
+      SWAPIN();                                                     \
+    }                                                               \
+  } while (0)
+#define HALLOC(n) (p->htop += (n), p->htop - (n))
+  // Call dispatch with the reduction check: switch out at the callee's entry.
+#define DISPATCH_CALL(target)                       \
+  do {                                              \
+    I = ADDR(target);                               \
+    if (--FCALLS > 0) DISPATCH();                   \
+    live_on_switch = entry_arity(p, I);             \
+    goto context_switch;                            \
+  } while (0)
+#define RAISE(cls, reason)          \
+  do {                              \
+    p->exc_class = (cls);           \
+    p->exc_reason = (reason);       \
+    goto handle_error;              \
+  } while (0)
+#define BADARG() RAISE(ExcClass::Error, am::badarg)
+  // A failing test or guard BIF: jump to the fail label, or raise if none.
+#define FAIL_TO(fail_word, reason)  \
+  do {                              \
+    if (fail_word) JUMP(fail_word); \
+    RAISE(ExcClass::Error, reason); \
+  } while (0)
+
+  DISPATCH();
+
+  // ==================================================================
+  // moves
+L_move_xx:
+  x[I[2]] = x[I[1]];
+  NEXT(3);
+L_move_xy:
+  E[I[2]] = x[I[1]];
+  NEXT(3);
+L_move_yx:
+  x[I[2]] = E[I[1]];
+  NEXT(3);
+L_move_yy:
+  E[I[2]] = E[I[1]];
+  NEXT(3);
+L_move_cx:
+  x[I[2]] = Term(I[1]);
+  NEXT(3);
+L_move_cy:
+  E[I[2]] = Term(I[1]);
+  NEXT(3);
+L_move_SD:
+  DST(I[2]) = SRC(I[1]);
+  NEXT(3);
+L_swap: {
+  Term t = DST(I[1]);
+  DST(I[1]) = DST(I[2]);
+  DST(I[2]) = t;
+  NEXT(3);
+}
+L_init_y:
+  E[I[1]] = NIL;
+  NEXT(2);
+L_init_yregs: {
+  UWord n = I[1];
+  for (UWord i = 0; i < n; i++) E[I[2 + i]] = NIL;
+  NEXT(2 + n);
+}
+
+  // ==================================================================
+  // frames and heap
+L_allocate:
+  GC_TEST(I[1], I[2]);
+  E -= I[1];
+  E[0] = NIL;
+  NEXT(3);
+L_allocate_heap:
+  GC_TEST(I[1] + I[2], I[3]);
+  E -= I[1];
+  E[0] = NIL;
+  NEXT(4);
+L_allocate_zero:
+  GC_TEST(I[1], I[2]);
+  E -= I[1];
+  for (UWord i = 0; i < I[1]; i++) E[i] = NIL;
+  NEXT(3);
+L_allocate_heap_zero:
+  GC_TEST(I[1] + I[2], I[3]);
+  E -= I[1];
+  for (UWord i = 0; i < I[1]; i++) E[i] = NIL;
+  NEXT(4);
+L_deallocate:
+  E += I[1];
+  NEXT(2);
+L_test_heap:
+  GC_TEST(I[1], I[2]);
+  NEXT(3);
+L_trim: {
+  Term cp = E[0];
+  E += I[1];
+  E[0] = cp;
+  NEXT(2);
+}
+
+  // ==================================================================
+  // calls and returns
+L_call:
+  E[0] = reinterpret_cast<Term>(I + 2);
+  DISPATCH_CALL(I[1]);
+L_call_last:
+  E += I[2];
+  DISPATCH_CALL(I[1]);
+L_call_only:
+  DISPATCH_CALL(I[1]);
+L_call_ext:
+  E[0] = reinterpret_cast<Term>(I + 2);
+  DISPATCH_CALL(reinterpret_cast<const Export*>(I[1])->address.load(std::memory_order_acquire));
+L_call_ext_last:
+  E += I[2];
+  DISPATCH_CALL(reinterpret_cast<const Export*>(I[1])->address.load(std::memory_order_acquire));
+L_call_ext_only:
+  DISPATCH_CALL(reinterpret_cast<const Export*>(I[1])->address.load(std::memory_order_acquire));
+L_return:
+  I = ADDR(E[0]);
+  E[0] = NIL;
+  if (--FCALLS > 0) DISPATCH();
+  live_on_switch = 1;
+  goto context_switch;
+
+  // A BIF called as a function. Results go to x0; errors name the BIF.
+#define CALL_BIF(fn_word, export_word, arity)                                  \
+  Term r;                                                                      \
+  do {                                                                         \
+    SWAPOUT();                                                                 \
+    p->i = I;                                                                  \
+    r = reinterpret_cast<BifFn>(fn_word)(p, x);                                \
+    if (r == NON_VALUE) {                                                      \
+      bif_failed = reinterpret_cast<const Export*>(export_word);               \
+      bif_failed_args = x;                                                     \
+      goto bif_error;                                                          \
+    }                                                                          \
+  } while (0)
+L_call_bif: {
+  CALL_BIF(I[1], I[2], 0);
+  if (is_catch(r)) {
+    if (r == BIF_TRAP) {
+      E[0] = reinterpret_cast<Term>(I + 3);
+      DISPATCH_CALL(p->trap_addr);
+    }
+    x[0] = p->trap_value;  // BIF_YIELD
+    I += 3;
+    live_on_switch = 1;
+    goto yield_now;
+  }
+  x[0] = r;
+  NEXT(3);
+}
+L_call_bif_last: {
+  CALL_BIF(I[1], I[2], 0);
+  E += I[3];
+  if (is_catch(r)) {
+    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    x[0] = p->trap_value;
+    I = ADDR(E[0]);
+    E[0] = NIL;
+    live_on_switch = 1;
+    goto yield_now;
+  }
+  x[0] = r;
+  goto L_return;
+}
+L_call_bif_only: {
+  CALL_BIF(I[1], I[2], 0);
+  if (is_catch(r)) {
+    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    x[0] = p->trap_value;
+    I = ADDR(E[0]);
+    E[0] = NIL;
+    live_on_switch = 1;
+    goto yield_now;
+  }
+  x[0] = r;
+  goto L_return;
+}
+  // Export stub of a BIF: reached by call_ext through the export, apply, funs.
+L_call_bif_export: {
+  const Export* e = reinterpret_cast<const Export*>(I[1]);
+  SWAPOUT();
+  Term r = e->bif(p, x);
+  if (r == NON_VALUE) {
+    bif_failed = e;
+    bif_failed_args = x;
+    // Reached through an export: the caller's return address tells where.
+    I = caller_pc(E);
+    goto bif_error;
+  }
+  if (is_catch(r)) {
+    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    x[0] = p->trap_value;
+    I = ADDR(E[0]);
+    E[0] = NIL;
+    live_on_switch = 1;
+    goto yield_now;
+  }
+  x[0] = r;
+  goto L_return;
+}
+L_func_info: {
+  const Term* mfa = reinterpret_cast<const Term*>(I[1]);
+  p->exc_bif = nullptr;
+  p->exc_class = ExcClass::Error;
+  p->exc_reason = am::function_clause;
+  SWAPOUT();
+  exc_save_trace(p, I, x, mfa);
+  goto find_handler;
+}
+L_normal_exit:
+  p->exit_reason = am::normal;
+  SWAPOUT();
+  p->i = I;
+  return RunResult::Exit;
+L_call_undefined: {
+  // Not loaded (or no such function): load the module from the code path
+  // if it is not loaded at all, else (or if that fails) call the error
+  // handler, which raises undef.
+  const Export* e = reinterpret_cast<const Export*>(I[1]);
+  SWAPOUT();
+  const UWord* target = resolve_undefined(p, e, x);
+  if (!target) {
+    I = caller_pc(E);
+    goto save_trace;
+  }
+  JUMP(target);
+}
+L_apply: {
+  UWord arity = I[1];
+  Term m = x[arity], f = x[arity + 1];
+  if (!is_atom(m) || !is_atom(f)) {
+    // Build the args list and raise as erlang:apply/3 would.
+    SWAPOUT();
+    apply_bad_target(p, m, f, x, unsigned(arity));
+    goto save_trace;
+  }
+  E[0] = reinterpret_cast<Term>(I + 2);
+  DISPATCH_CALL(export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire));
+}
+L_apply_last: {
+  UWord arity = I[1];
+  Term m = x[arity], f = x[arity + 1];
+  if (!is_atom(m) || !is_atom(f)) {
+    SWAPOUT();
+    apply_bad_target(p, m, f, x, unsigned(arity));
+    goto save_trace;
+  }
+  E += I[2];
+  DISPATCH_CALL(export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire));
+}
+L_apply_mfa:
+  // Reached only through BIF traps; never emitted.
+  BADARG();
+L_call_fun:
+  call_arity = I[1];
+  call_mode = 0;
+  goto do_call_fun;
+L_call_fun_last:
+  call_arity = I[1];
+  call_mode = 1;
+  goto do_call_fun;
+L_apply_fun:
+  // erlang:apply/2 trapped here: the fun follows its arguments.
+  call_arity = p->trap_arity;
+  call_mode = 2;
+  goto do_call_fun;
+do_call_fun: {
+  UWord arity = call_arity;
+  Term fun = x[arity];
+  const UWord* target = nullptr;
+  if (is_boxed(fun) && header_sub(boxed_header(fun)) == Sub::Fun) {
+    const FunEntry* fe = fun_entry(fun);
+    if (fe->arity != arity) goto bad_arity;
+    UWord nfree = fun_num_free(fun);
+    const Term* env = fun_env(fun);
+    for (UWord i = 0; i < nfree; i++) x[arity + i] = env[i];
+    target = static_cast<const UWord*>(fe->address.load(std::memory_order_acquire));
+    if (!target) {
+      SWAPOUT();
+      target = resolve_unloaded_fun(p, fun, x, unsigned(arity));
+      if (!target) goto save_trace;
+    }
+  } else if (is_boxed(fun) && header_sub(boxed_header(fun)) == Sub::Export) {
+    const Export* e = export_fun_entry(fun);
+    if (e->arity != arity) goto bad_arity;
+    target = e->address.load(std::memory_order_acquire);
+  } else {
+    RAISE(ExcClass::Error, make_tuple(p, {am::badfun, fun}));
+  }
+  if (call_mode == 0) {
+    E[0] = reinterpret_cast<Term>(I + 2);
+  } else if (call_mode == 1) {
+    E += I[2];
+  }
+  DISPATCH_CALL(target);
+bad_arity : {
+  SWAPOUT();
+  Term args = NIL;
+  for (UWord i = arity; i-- > 0;) args = make_cons(p, x[i], args);
+  Term inner = make_tuple(p, {fun, args});
+  RAISE(ExcClass::Error, make_tuple(p, {am::badarity, inner}));
+}
+}
+L_make_fun: {
+  FunEntry* fe = reinterpret_cast<FunEntry*>(I[1]);
+  UWord n = I[3];
+  // The environment is read before the destination is written.
+  Term* hp = p->halloc(FUN_HEADER_WORDS + n);
+  hp[0] = make_header(2 + n, Sub::Fun);
+  hp[1] = reinterpret_cast<Term>(fe);
+  hp[2] = p->id;
+  for (UWord i = 0; i < n; i++) hp[3 + i] = SRC(I[4 + i]);
+  DST(I[2]) = make_boxed(hp);
+  NEXT(4 + n);
+}
+L_jump:
+  JUMP(I[1]);
+
+  // ==================================================================
+  // guard BIFs: arguments copied into bif_args; failure jumps or raises
+#define GUARD_BIF(nargs, fail_word, dst_word, len)                             \
+  do {                                                                         \
+    SWAPOUT();                                                                 \
+    Term r = reinterpret_cast<BifFn>(I[1])(p, bif_args);                       \
+    if (r == NON_VALUE) {                                                      \
+      if (fail_word) JUMP(fail_word);                                          \
+      bif_failed = reinterpret_cast<const Export*>(I[2]);                      \
+      bif_failed_args = bif_args;                                              \
+      goto bif_error;                                                          \
+    }                                                                          \
+    DST(dst_word) = r;                                                         \
+    NEXT(len);                                                                 \
+  } while (0)
+L_bif0:
+  GUARD_BIF(0, 0, I[3], 4);
+L_bif1:
+  bif_args[0] = SRC(I[4]);
+  GUARD_BIF(1, I[3], I[5], 6);
+L_bif2:
+  bif_args[0] = SRC(I[4]);
+  bif_args[1] = SRC(I[5]);
+  GUARD_BIF(2, I[3], I[6], 7);
+L_gc_bif1:
+  bif_args[0] = SRC(I[5]);
+  GUARD_BIF(1, I[3], I[6], 7);
+L_gc_bif2:
+  bif_args[0] = SRC(I[5]);
+  bif_args[1] = SRC(I[6]);
+  GUARD_BIF(2, I[3], I[7], 8);
+L_gc_bif3:
+  bif_args[0] = SRC(I[5]);
+  bif_args[1] = SRC(I[6]);
+  bif_args[2] = SRC(I[7]);
+  GUARD_BIF(3, I[3], I[8], 9);
+L_plus: {
+  Term a = SRC(I[5]), b = SRC(I[6]);
+  if (is_small(a) && is_small(b)) {
+    SWord r = small_val(a) + small_val(b);
+    if (fits_small(r)) {
+      DST(I[7]) = make_small(r);
+      NEXT(8);
+    }
+  }
+  bif_args[0] = a;
+  bif_args[1] = b;
+  GUARD_BIF(2, I[3], I[7], 8);
+}
+L_minus: {
+  Term a = SRC(I[5]), b = SRC(I[6]);
+  if (is_small(a) && is_small(b)) {
+    SWord r = small_val(a) - small_val(b);
+    if (fits_small(r)) {
+      DST(I[7]) = make_small(r);
+      NEXT(8);
+    }
+  }
+  bif_args[0] = a;
+  bif_args[1] = b;
+  GUARD_BIF(2, I[3], I[7], 8);
+}
+L_increment: {
+  Term a = SRC(I[3]);
+  if (is_small(a)) {
+    SWord r = small_val(a) + small_val(Term(I[4]));
+    if (fits_small(r)) {
+      DST(I[5]) = make_small(r);
+      NEXT(6);
+    }
+  }
+  bif_args[0] = a;
+  bif_args[1] = Term(I[4]);
+  SWAPOUT();
+  Term r = erlang_plus_2(p, bif_args);
+  if (r == NON_VALUE) {
+    if (I[1]) JUMP(I[1]);
+    bif_failed = export_put(am::erlang, atom_put("+"), 2);
+    bif_failed_args = bif_args;
+    goto bif_error;
+  }
+  DST(I[5]) = r;
+  NEXT(6);
+}
+
+  // ==================================================================
+  // tests
+#define TEST(cond, len)          \
+  do {                           \
+    if (cond) NEXT(len);         \
+    JUMP(I[1]);                  \
+  } while (0)
+L_is_lt:
+  TEST(term_compare(SRC(I[2]), SRC(I[3])) < 0, 4);
+L_is_ge:
+  TEST(term_compare(SRC(I[2]), SRC(I[3])) >= 0, 4);
+L_is_eq:
+  TEST(term_compare(SRC(I[2]), SRC(I[3])) == 0, 4);
+L_is_ne:
+  TEST(term_compare(SRC(I[2]), SRC(I[3])) != 0, 4);
+L_is_eq_exact: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(a == b || (!is_immed(a) && !is_immed(b) && term_eq_exact(a, b)), 4);
+}
+L_is_eq_exact_xc: {
+  Term a = x[I[2]], c = Term(I[3]);
+  TEST(a == c || (!is_immed(c) && !is_immed(a) && term_eq_exact(a, c)), 4);
+}
+L_is_ne_exact: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(!(a == b || (!is_immed(a) && !is_immed(b) && term_eq_exact(a, b))), 4);
+}
+L_is_integer:
+  TEST(is_integer(SRC(I[2])), 3);
+L_is_float:
+  TEST(is_float(SRC(I[2])), 3);
+L_is_number:
+  TEST(is_number(SRC(I[2])), 3);
+L_is_atom:
+  TEST(is_atom(SRC(I[2])), 3);
+L_is_pid:
+  TEST(is_pid(SRC(I[2])), 3);
+L_is_reference:
+  TEST(is_ref(SRC(I[2])), 3);
+L_is_port:
+  TEST(is_port(SRC(I[2])), 3);
+L_is_nil:
+  TEST(is_nil(SRC(I[2])), 3);
+L_is_nil_x:
+  TEST(is_nil(x[I[2]]), 3);
+L_is_binary: {
+  Term t = SRC(I[2]);
+  TEST(is_bitstring(t) && bitstring_bits(t) % 8 == 0, 3);
+}
+L_is_bitstr:
+  TEST(is_bitstring(SRC(I[2])), 3);
+L_is_list: {
+  Term t = SRC(I[2]);
+  TEST(is_list(t) || is_nil(t), 3);
+}
+L_is_nonempty_list:
+  TEST(is_list(SRC(I[2])), 3);
+L_is_nonempty_list_x:
+  TEST(is_list(x[I[2]]), 3);
+L_is_tuple:
+  TEST(is_tuple(SRC(I[2])), 3);
+L_is_tuple_x:
+  TEST(is_tuple(x[I[2]]), 3);
+L_is_map:
+  TEST(is_map(SRC(I[2])), 3);
+L_is_boolean: {
+  Term t = SRC(I[2]);
+  TEST(t == am::true_ || t == am::false_, 3);
+}
+L_is_function:
+  TEST(is_fun(SRC(I[2])), 3);
+L_is_function2: {
+  Term f = SRC(I[2]), a = SRC(I[3]);
+  if (!is_small(a) || small_val(a) < 0) {
+    if (!is_big(a) || big_negative(a)) BADARG();  // a negative or non-integer arity
+    JUMP(I[1]);
+  }
+  TEST(is_fun(f) && fun_arity(f) == UWord(small_val(a)), 4);
+}
+L_test_arity: {
+  Term t = SRC(I[2]);
+  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]), 4);
+}
+L_is_tagged_tuple: {
+  Term t = SRC(I[2]);
+  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]) && tuple_elem(t, 1) == Term(I[4]), 5);
+}
+L_is_tagged_tuple_x: {
+  Term t = x[I[2]];
+  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]) && tuple_elem(t, 1) == Term(I[4]), 5);
+}
+L_select_val_jump: {
+  Term t = SRC(I[1]);
+  UWord n = I[4];
+  if (is_small(t)) {
+    UWord idx = UWord(small_val(t) - small_val(Term(I[3])));
+    if (idx < n) JUMP(I[5 + idx]);
+  }
+  JUMP(I[2]);
+}
+L_select_val_bsearch: {
+  Term t = SRC(I[1]);
+  UWord n = I[3];
+  const UWord* vals = I + 4;
+  UWord lo = 0, hi = n;
+  while (lo < hi) {
+    UWord mid = (lo + hi) / 2;
+    if (vals[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < n && vals[lo] == t) JUMP(vals[n + lo]);
+  JUMP(I[2]);
+}
+L_select_val_linear: {
+  Term t = SRC(I[1]);
+  UWord n = I[3];
+  const UWord* vals = I + 4;
+  for (UWord i = 0; i < n; i++)
+    if (term_eq_exact(t, Term(vals[i]))) JUMP(vals[n + i]);
+  JUMP(I[2]);
+}
+L_select_tuple_arity: {
+  Term t = SRC(I[1]);
+  UWord n = I[3];
+  const UWord* vals = I + 4;
+  if (is_tuple(t)) {
+    Term h = boxed_header(t);
+    for (UWord i = 0; i < n; i++)
+      if (vals[i] == h) JUMP(vals[n + i]);
+  }
+  JUMP(I[2]);
+}
+
+  // ==================================================================
+  // data
+L_get_list: {
+  Term l = SRC(I[1]);
+  Term h = car(l), t = cdr(l);
+  DST(I[2]) = h;
+  DST(I[3]) = t;
+  NEXT(4);
+}
+L_get_hd:
+  DST(I[2]) = car(SRC(I[1]));
+  NEXT(3);
+L_get_tl:
+  DST(I[2]) = cdr(SRC(I[1]));
+  NEXT(3);
+L_get_tuple_element_xx:
+  x[I[3]] = tuple_elem(x[I[1]], I[2]);
+  NEXT(4);
+L_get_tuple_element_xy:
+  E[I[3]] = tuple_elem(x[I[1]], I[2]);
+  NEXT(4);
+L_get_tuple_element_yx:
+  x[I[3]] = tuple_elem(E[I[1]], I[2]);
+  NEXT(4);
+L_get_tuple_element_SD:
+  DST(I[3]) = tuple_elem(SRC(I[1]), I[2]);
+  NEXT(4);
+L_set_tuple_element:
+  tuple_elem(DST(I[2]), I[3]) = SRC(I[1]);
+  NEXT(4);
+L_put_list: {
+  Term* hp = HALLOC(2);
+  hp[0] = SRC(I[1]);
+  hp[1] = SRC(I[2]);
+  DST(I[3]) = make_list(hp);
+  NEXT(4);
+}
+L_put_tuple2: {
+  UWord n = I[2];
+  Term* hp = HALLOC(1 + n);
+  hp[0] = make_header(n, Sub::Tuple);
+  for (UWord i = 0; i < n; i++) hp[1 + i] = SRC(I[3 + i]);
+  DST(I[1]) = make_boxed(hp);
+  NEXT(3 + n);
+}
+L_update_record: {
+  // (hint, size, src, dst, n, (index, value)...): copy the tuple, then update.
+  // The compiler reserves the heap space with a preceding test_heap.
+  UWord size = I[2];
+  UWord n = I[5];
+  Term src = SRC(I[3]);
+  Term* hp = HALLOC(size + 1);
+  std::memcpy(hp, tuple_val(src), (size + 1) * sizeof(Term));
+  for (UWord i = 0; i < n; i++) hp[I[6 + 2 * i]] = SRC(I[7 + 2 * i]);
+  DST(I[4]) = make_boxed(hp);
+  NEXT(6 + 2 * n);
+}
+
+  // ==================================================================
+  // errors
+L_badmatch:
+  RAISE(ExcClass::Error, make_tuple(p, {am::badmatch, SRC(I[1])}));
+L_case_end:
+  RAISE(ExcClass::Error, make_tuple(p, {am::case_clause, SRC(I[1])}));
+L_if_end:
+  RAISE(ExcClass::Error, am::if_clause);
+L_try_case_end:
+  RAISE(ExcClass::Error, make_tuple(p, {am::try_clause, SRC(I[1])}));
+L_badrecord:
+  RAISE(ExcClass::Error, make_tuple(p, {am::badrecord, SRC(I[1])}));
+L_raise: {
+  // Old-style rethrow: (raw) stack trace, value. The class comes from the trace.
+  Term trace = SRC(I[1]);
+  Term value = SRC(I[2]);
+  ExcClass c = ExcClass::Error;
+  if (exc_is_raw_trace(trace)) exc_class_from_atom(tuple_elem(trace, 2), &c);
+  p->exc_class = c;
+  p->exc_reason = value;
+  p->exc_stacktrace = trace;
+  goto find_handler;
+}
+L_build_stacktrace:
+  SWAPOUT();
+  x[0] = exc_build_stacktrace(p, x[0]);
+  NEXT(1);
+L_raw_raise: {
+  ExcClass c;
+  if (!exc_class_from_atom(x[0], &c)) {
+    x[0] = am::badarg;
+    NEXT(1);
+  }
+  p->exc_class = c;
+  p->exc_reason = x[1];
+  p->exc_stacktrace = x[2];
+  goto find_handler;
+}
+
+  // ==================================================================
+  // catch and try: the y register holds a catch marker with the handler
+L_catch:
+L_try:
+  E[I[1]] = make_catch(I[2] >> 3);
+  NEXT(3);
+L_catch_end:
+  E[I[1]] = NIL;
+  if (x[0] == NON_VALUE) {
+    SWAPOUT();
+    p->exc_class = x[1] == am::throw_ ? ExcClass::Throw : x[1] == am::exit ? ExcClass::Exit : ExcClass::Error;
+    p->exc_reason = x[2];
+    p->exc_stacktrace = x[3];
+    x[0] = exc_catch_value(p);
+    p->exc_reason = NON_VALUE;
+    p->exc_stacktrace = NIL;
+  }
+  NEXT(2);
+L_try_end:
+  E[I[1]] = NIL;
+  NEXT(2);
+L_try_case:
+  E[I[1]] = NIL;
+  x[0] = x[1];
+  x[1] = x[2];
+  x[2] = x[3];
+  NEXT(2);
+
+  // ==================================================================
+  // messages
+L_send: {
+  SWAPOUT();
+  Term r = erlang_send_2(p, x);
+  if (r == NON_VALUE) {
+    bif_failed = export_put(am::erlang, atom_put("!"), 2);
+    bif_failed_args = x;
+    goto bif_error;
+  }
+  x[0] = r;
+  if (--FCALLS <= 0) {
+    I += 1;
+    live_on_switch = 1;
+    goto yield_now;
+  }
+  NEXT(1);
+}
+L_loop_rec: {
+  Message* m = *p->msg_save;
+  if (!m) {
+    // Pull in messages sent since (multi-scheduler); then try again.
+    if (messages_fetch(p)) m = *p->msg_save;
+    if (!m) JUMP(I[1]);
+  }
+  DST(I[2]) = m->term;
+  NEXT(3);
+}
+L_loop_rec_end:
+  p->msg_save = &(*p->msg_save)->next;
+  JUMP(I[1]);
+L_remove_message:
+  message_remove_current(p);
+  p->timeout_armed = false;
+  p->timed_out = false;
+  NEXT(1);
+L_wait:
+  p->i = ADDR(I[1]);
+  SWAPOUT();
+  p->arity = 0;
+  p->fcalls = FCALLS;
+  return RunResult::Wait;
+L_wait_timeout: {
+  if (p->timed_out) {
+    p->timed_out = false;
+    p->timeout_armed = false;
+    NEXT(3);
+  }
+  if (!p->timeout_armed) {
+    Term t = SRC(I[2]);
+    if (t == am::infinity) {
+      p->i = ADDR(I[1]);
+      SWAPOUT();
+      p->arity = 0;
+      return RunResult::Wait;
+    }
+    int64_t ms;
+    if (!term_to_int64(t, &ms) || ms < 0) {
+      RAISE(ExcClass::Error, make_tuple(p, {atom_put("timeout_value"), t}));
+    }
+    if (ms == 0) NEXT(3);
+    p->timeout_armed = true;
+    p->timeout_at_us = monotonic_us() + ms * 1000;
+  }
+  p->i = ADDR(I[1]);
+  SWAPOUT();
+  p->arity = 0;
+  return RunResult::Wait;
+}
+L_timeout:
+  p->msg_save = &p->msg_first;
+  p->timeout_armed = false;
+  p->timed_out = false;
+  NEXT(1);
+L_recv_marker_reserve:
+  // Receive markers only speed up scanning; a full scan is always correct.
+  DST(I[1]) = make_small(0);
+  NEXT(2);
+L_recv_marker_bind:
+  NEXT(3);
+L_recv_marker_clear:
+  NEXT(2);
+L_recv_marker_use:
+  NEXT(2);
+
+  // ==================================================================
+  // floats
+L_fclearerror:
+  NEXT(1);
+L_fcheckerror:
+  NEXT(2);
+L_fmove_to_fr:
+  fr[I[2]] = float_val(SRC(I[1]));
+  NEXT(3);
+L_fmove_from_fr: {
+  Term* hp = HALLOC(FLOAT_WORDS);
+  DST(I[2]) = make_float_at(hp, fr[I[1]]);
+  NEXT(3);
+}
+L_fconv: {
+  Term t = SRC(I[1]);
+  double d;
+  if (is_small(t)) {
+    d = double(small_val(t));
+  } else if (is_float(t)) {
+    d = float_val(t);
+  } else if (is_big(t)) {
+    if (!big_to_double(t, &d)) RAISE(ExcClass::Error, am::badarith);
+  } else {
+    RAISE(ExcClass::Error, am::badarith);
+  }
+  fr[I[2]] = d;
+  NEXT(3);
+}
+#define FLOAT_OP(op)                                        \
+  do {                                                      \
+    double r = fr[I[1]] op fr[I[2]];                        \
+    if (!std::isfinite(r)) RAISE(ExcClass::Error, am::badarith); \
+    fr[I[3]] = r;                                           \
+    NEXT(4);                                                \
+  } while (0)
+L_fadd:
+  FLOAT_OP(+);
+L_fsub:
+  FLOAT_OP(-);
+L_fmul:
+  FLOAT_OP(*);
+L_fdiv:
+  FLOAT_OP(/);
+L_fnegate:
+  fr[I[2]] = -fr[I[1]];
+  NEXT(3);
+
+  // ==================================================================
+  // maps (vm/map_ops.h does the work)
+L_put_map_assoc:
+L_put_map_exact: {
+  bool exact = *I == g_dispatch[I_put_map_exact];
+  UWord n = I[5];
+  SWAPOUT();
+  Term r = map_put_instr(p, I[2], exact, I + 6, n, x, unsigned(I[4]));
+  SWAPIN();
+  if (r == NON_VALUE) {
+    if (I[1]) JUMP(I[1]);
+    goto handle_error;
+  }
+  DST(I[3]) = r;
+  NEXT(6 + 2 * n);
+}
+L_has_map_fields: {
+  Term m = SRC(I[2]);
+  UWord n = I[3];
+  if (!is_map(m)) JUMP(I[1]);
+  for (UWord i = 0; i < n; i++)
+    if (map_get(m, SRC(I[4 + i])) == NON_VALUE) JUMP(I[1]);
+  NEXT(4 + n);
+}
+L_get_map_elements: {
+  Term m = SRC(I[2]);
+  UWord n = I[3];
+  if (!is_map(m)) JUMP(I[1]);
+  // All keys must be present; only then are the destinations written.
+  Term vals[64];
+  Term* v = n <= 64 ? vals : new Term[n];
+  for (UWord i = 0; i < n; i++) {
+    v[i] = map_get(m, SRC(I[4 + 2 * i]));
+    if (v[i] == NON_VALUE) {
+      if (v != vals) delete[] v;
+      JUMP(I[1]);
+    }
+  }
+  for (UWord i = 0; i < n; i++) DST(I[5 + 2 * i]) = v[i];
+  if (v != vals) delete[] v;
+  NEXT(4 + 2 * n);
+}
+
+  // ==================================================================
+  // binaries (vm/bits.h does the work; handlers move operands)
+#include "vm/interp_bits.inc"
+
+L_nop:
+  NEXT(1);
+L_executable_line:
+  NEXT(1);
+
+  // ==================================================================
+  // switching out, errors
+
+bif_error:
+  // A BIF failed: it is the top frame of the stack trace, with its arguments.
+  SWAPOUT();
+  p->exc_bif = bif_failed;
+  {
+    unsigned n = bif_failed->arity;
+    Term args = NIL;
+    for (unsigned i = n; i-- > 0;) args = make_cons(p, bif_failed_args[i], args);
+    p->exc_bif_args = args;
+  }
+  goto save_trace;
+
+handle_error:
+  // An error raised by the instruction at I itself.
+  SWAPOUT();
+  p->exc_bif = nullptr;
+  goto save_trace;
+
+save_trace:
+  // p->exc_bif / exc_bif_args are set when a function (BIF or undefined
+  // function) is to be the top frame.
+  SWAPOUT();
+  exc_save_trace(p, I, x, nullptr);
+  goto find_handler;
+
+find_handler: {
+  p->exc_bif = nullptr;
+  p->exc_bif_args = NON_VALUE;
+  p->exc_error_info = NON_VALUE;
+  const UWord* handler = exc_find_handler(p);
+  if (handler) {
+    SWAPIN();
+    x[0] = NON_VALUE;
+    x[1] = exc_class_atom(p->exc_class);
+    x[2] = p->exc_reason;
+    x[3] = p->exc_stacktrace;
+    p->exc_reason = NON_VALUE;
+    p->exc_stacktrace = NIL;
+    JUMP(handler);
+  }
+  p->exit_reason = exc_exit_reason(p);
+  p->i = I;
+  return RunResult::Exit;
+}
+
+context_switch:
+  // Out of reductions at a call or return: resume at I with live x registers.
+yield_now:
+  SWAPOUT();
+  p->i = I;
+  p->arity = live_on_switch;
+  for (unsigned i = 0; i < live_on_switch; i++) p->arg_reg[i] = x[i];
+  p->fcalls = FCALLS;
+  p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
+  return RunResult::Yield;
+
+#undef DISPATCH
+#undef NEXT
+#undef SRC
+#undef DST
+#undef JUMP
+}
+
+}  // namespace bvm

@@ -1,0 +1,93 @@
+#include "vm/process.h"
+
+#include <cstdlib>
+#include <new>
+
+#include "vm/message.h"
+
+namespace bvm {
+
+HeapFragment* HeapFragment::create(size_t words) {
+  void* mem = std::malloc(offsetof(HeapFragment, mem) + (words ? words : 1) * sizeof(Term));
+  if (!mem) throw std::bad_alloc();
+  HeapFragment* f = static_cast<HeapFragment*>(mem);
+  f->next = nullptr;
+  f->size = words;
+  f->used = 0;
+  new (&f->off_heap) OffHeap();
+  return f;
+}
+
+void HeapFragment::destroy_consume(HeapFragment* f) {
+  f->off_heap.release_all();
+  std::free(f);
+}
+
+Term* Process::halloc_fragment(size_t n) {
+  // Reuse the newest fragment when it has room.
+  if (mbuf && mbuf->size - mbuf->used >= n) {
+    Term* p = mbuf->mem + mbuf->used;
+    mbuf->used += n;
+    mbuf_words += n;
+    return p;
+  }
+  size_t size = n < 256 ? 256 : n;
+  HeapFragment* f = HeapFragment::create(size);
+  f->used = n;
+  f->next = mbuf;
+  mbuf = f;
+  mbuf_words += n;
+  return f->mem;
+}
+
+size_t next_heap_size(size_t need) {
+  static size_t sizes[96];
+  static int count = 0;
+  if (count == 0) {
+    sizes[0] = 12;
+    sizes[1] = 38;
+    int i = 2;
+    for (; i < 23; i++) sizes[i] = sizes[i - 1] + sizes[i - 2] + 1;
+    for (; i < 96; i++) sizes[i] = sizes[i - 1] + sizes[i - 1] / 5;
+    count = 96;
+  }
+  for (int i = 0; i < count; i++)
+    if (sizes[i] >= need) return sizes[i];
+  return need;
+}
+
+void process_init_heap(Process* p, size_t min_words) {
+  size_t sz = next_heap_size(min_words < p->min_heap_size ? p->min_heap_size : min_words);
+  p->heap = static_cast<Term*>(std::malloc(sz * sizeof(Term)));
+  if (!p->heap) throw std::bad_alloc();
+  p->htop = p->heap;
+  p->hend = p->heap + sz;
+  p->stop = p->hend;
+  p->heap_sz = sz;
+  p->high_water = p->heap;
+}
+
+void process_free_memory(Process* p) {
+  p->off_heap.release_all();
+  for (HeapFragment* f = p->mbuf; f;) {
+    HeapFragment* next = f->next;
+    HeapFragment::destroy_consume(f);
+    f = next;
+  }
+  p->mbuf = nullptr;
+  for (Message* m = p->msg_first; m;) {
+    Message* next = m->next;
+    if (m->frag) HeapFragment::destroy_consume(m->frag);
+    delete m;
+    m = next;
+  }
+  p->msg_first = nullptr;
+  p->msg_last = &p->msg_first;
+  p->msg_save = &p->msg_first;
+  std::free(p->heap);
+  std::free(p->old_heap);
+  p->heap = p->htop = p->stop = p->hend = nullptr;
+  p->old_heap = p->old_htop = p->old_hend = nullptr;
+}
+
+}  // namespace bvm
