@@ -51,7 +51,10 @@ BIF_FN(erlang_send_2) {
 BIF_FN(erlang_exit_1) { return raise_exit(p, args[0]); }
 BIF_FN(erlang_throw_1) { return raise_throw(p, args[0]); }
 BIF_FN(erlang_error_1) { return raise_error(p, args[0]); }
-BIF_FN(erlang_error_2) { return raise_error(p, args[0]); }
+BIF_FN(erlang_error_2) {
+  if (args[1] != am::none) p->exc_args = args[1];
+  return raise_error(p, args[0]);
+}
 BIF_FN(erlang_error_3) {
   // error(Reason, Args, [{error_info, Map}]): the map goes into the trace.
   Term opts = args[2];
@@ -61,6 +64,7 @@ BIF_FN(erlang_error_3) {
     if (is_tuple(o) && tuple_arity(o) == 2 && tuple_elem(o, 1) == atom_put("error_info") && is_map(tuple_elem(o, 2)))
       p->exc_error_info = tuple_elem(o, 2);
   }
+  if (args[1] != am::none) p->exc_args = args[1];
   return raise_error(p, args[0]);
 }
 
@@ -237,7 +241,7 @@ BIF_FN(erlang_whereis_1) {
 BIF_FN(erlang_display_1) {
   (void)p;
   std::string s = term_to_display_text(args[0]);
-  s.push_back('\n');
+  s += "\r\n";  // the reference's erts_printf writes CR LF here
   std::fwrite(s.data(), 1, s.size(), stdout);
   std::fflush(stdout);
   return am::true_;

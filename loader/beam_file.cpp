@@ -145,13 +145,13 @@ bool Parser::parse_atoms(std::string_view d, const char* id) {
   ChunkReader r(d);
   uint32_t raw;
   if (!r.u32(&raw)) return fail(id, 0, "truncated atom count");
-  int32_t count = int32_t(raw);
+  int64_t count = int32_t(raw);
   bool long_form = count < 0;  // OTP 28: negated count, compact-encoded lengths
   if (long_form) count = -count;
-  if (count < 1 || size_t(count) > r.left()) return fail(id, 0, "bad atom count " + std::to_string(count));
+  if (count < 1 || uint64_t(count) > r.left()) return fail(id, 0, "bad atom count " + std::to_string(count));
   bf_.atoms.assign(1, NON_VALUE);
   bf_.atoms.reserve(size_t(count) + 1);
-  for (int32_t i = 0; i < count; i++) {
+  for (int64_t i = 0; i < count; i++) {
     size_t at = r.offset();
     size_t len;
     if (long_form) {

@@ -26,12 +26,18 @@ run build/bin/unit_tests --gtest_brief=1
 step "loader: beamdis vs beam_disasm over every installed module"
 run tests/loader/check-disasm.sh build
 
+step "differential tests against erl"
+run tests/diff/run.sh -b build
+
 step "build (ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBEAMVM_SANITIZE=ON -DBEAMVM_WERROR=ON > /dev/null
 cmake --build build-asan -j"$jobs"
 
 step "unit tests under ASan + UBSan"
 run build-asan/bin/unit_tests --gtest_brief=1
+
+step "differential tests under ASan + UBSan"
+DIFF_WORK=tests/out/diff-asan run tests/diff/run.sh -b build-asan -t 300
 
 step "loader fuzzing under ASan + UBSan ($fuzz_iterations inputs)"
 root=$(erl -noshell -eval 'io:format("~s", [code:root_dir()]), halt().')

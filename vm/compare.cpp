@@ -45,7 +45,6 @@ Class class_of(Term t) {
   }
 }
 
-inline int sgn(SWord v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
 template <typename T>
 inline int cmp3(T a, T b) { return a < b ? -1 : (a > b ? 1 : 0); }
 

@@ -93,6 +93,10 @@ void exc_save_trace(Process* p, const UWord* pc, const Term* x, const Term* func
     p->exc_keep_trace = false;
     return;
   }
+  struct ClearArgs {
+    Process* p;
+    ~ClearArgs() { p->exc_args = NON_VALUE; }
+  } clear_args{p};
   int depth = backtrace_depth;
   std::vector<Term> cps;
   Term current = make_small(0);
@@ -144,11 +148,13 @@ void exc_save_trace(Process* p, const UWord* pc, const Term* x, const Term* func
       error_info = make_cons(p, make_tuple(p, {atom_put("error_info"), map}), NIL);
     }
   } else {
-    if (func_mfa) {  // function_clause: arguments from the registers
+    if (func_mfa) {  // function_clause: arguments from the registers, located at the head
       current = ptr_term(func_mfa);
       UWord arity = UWord(small_val(func_mfa[2]));
       args = make_list_from(p, x, arity);
-      pc = nullptr;
+    } else if (p->exc_args != NON_VALUE) {  // error/2,3: the given arguments
+      current = make_small(0);
+      args = p->exc_args;
     } else {
       current = make_small(0);
       args = make_small(0);

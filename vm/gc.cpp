@@ -8,6 +8,7 @@
 
 #include "vm/heap_layout.h"
 #include "vm/message.h"
+#include "vm/signals.h"
 
 namespace bvm {
 
@@ -184,8 +185,10 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   copy_slot(&p->exc_stacktrace);
   copy_slot(&p->exc_bif_args);
   copy_slot(&p->exc_error_info);
+  copy_slot(&p->exc_args);
   copy_slot(&p->group_leader);
   copy_slot(&p->exit_reason);
+  copy_slot(&p->pending_exit);
   copy_slot(&p->trap_value);
 
   // ---- transitive closure: scan to-spaces until neither grows

@@ -93,6 +93,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   const Term* bif_failed_args = nullptr;
   UWord call_arity = 0;                 // do_call_fun: arguments before the fun
   int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
+  bool map_exact = false;               // do_put_map: put_map_exact?
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
 #define DISPATCH() goto* reinterpret_cast<const void*>(*I)
@@ -919,8 +920,13 @@ L_fnegate:
   // ==================================================================
   // maps (vm/map_ops.h does the work)
 L_put_map_assoc:
-L_put_map_exact: {
-  bool exact = *I == g_dispatch[I_put_map_exact];
+  map_exact = false;
+  goto do_put_map;
+L_put_map_exact:
+  map_exact = true;
+  goto do_put_map;
+do_put_map: {
+  bool exact = map_exact;
   UWord n = I[5];
   SWAPOUT();
   Term r = map_put_instr(p, I[2], exact, I + 6, n, x, unsigned(I[4]));

@@ -93,6 +93,7 @@ struct Process {
   Term group_leader = NON_VALUE;
   uint32_t flags = 0;
   ProcState state = ProcState::Runnable;
+  Term priority = NON_VALUE;  // low | normal | high | max (NON_VALUE: normal)
   uint32_t timer_gen = 0;    // bumped each time a receive timeout is armed
   Term initial_mfa[3] = {NON_VALUE, NON_VALUE, NON_VALUE};
   // The function running (module, name, arity), for process_info and traces.
@@ -108,6 +109,7 @@ struct Process {
   Term exc_error_info = NON_VALUE;  // error_info map from error/3, or a BIF's cause
   bool exc_no_error_info = false;   // the top frame gets no error_info (undef)
   bool exc_keep_trace = false;      // erlang:raise/3: keep the given stack trace
+  Term exc_args = NON_VALUE;        // error/2,3: arguments shown in the top frame
 
   // ---- process dictionary: key/value pairs (roots for the GC)
   std::vector<Term> dict;   // K0, V0, K1, V1, ...
@@ -129,8 +131,14 @@ struct Process {
   uint8_t* bs_cur = nullptr;
   UWord bs_off = 0;  // bits written
 
+  // ---- links and monitors (vm/signals.h)
+  std::vector<Term> links;
+  std::vector<struct MonitorEntry> monitors;      // what this process watches
+  std::vector<struct MonitorEntry> monitored_by;  // who watches this process
+
   // ---- termination
   Term exit_reason = NON_VALUE;
+  Term pending_exit = NON_VALUE;  // an exit signal arrived: terminate with this reason
 
   // ---- receive: timer state for `receive ... after`
   bool timeout_armed = false;

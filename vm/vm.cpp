@@ -15,6 +15,7 @@
 #include "vm/identity.h"
 #include "vm/interp.h"
 #include "vm/scheduler.h"
+#include "vm/signals.h"
 #include "vm/term_print.h"
 
 namespace bvm {
@@ -30,7 +31,6 @@ struct TimerEntry {
 
 struct VmState {
   std::vector<Process*> table;  // indexed by pid number
-  std::vector<uint32_t> free_numbers;
   std::deque<Process*> run_queue;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timers;
   Scheduler scheduler;
@@ -48,8 +48,10 @@ VmState& vm() {
 
 void process_exit(Process* p) {
   VmState& v = vm();
-  uint32_t n = local_pid_number(p->id);
-  if (p->exit_reason != am::normal && p->exit_reason != NON_VALUE) {
+  uint32_t n = local_pid_number(p->id) | (local_pid_serial(p->id) << 15);
+  process_terminated(p);
+  if (p->exit_reason != am::normal && p->exit_reason != am::killed && p->exit_reason != NON_VALUE &&
+      p->pending_exit == NON_VALUE) {
     std::string text = term_to_text(p->exit_reason);
     std::string pid = term_to_text(p->id);
     std::fprintf(stderr, "=ERROR REPORT==== Error in process %s with exit value:\n%s\n\n", pid.c_str(),
@@ -61,7 +63,6 @@ void process_exit(Process* p) {
   }
   p->state = ProcState::Exited;
   v.table[n] = nullptr;
-  v.free_numbers.push_back(n);
   v.live--;
   process_free_memory(p);
   delete p;
@@ -77,7 +78,7 @@ int64_t monotonic_us() {
 Process* process_lookup(Term pid) {
   if (!is_local_pid(pid)) return nullptr;
   VmState& v = vm();
-  uint32_t n = local_pid_number(pid);
+  uint32_t n = local_pid_number(pid) | (local_pid_serial(pid) << 15);
   if (n >= v.table.size()) return nullptr;
   Process* p = v.table[n];
   return p && p->id == pid ? p : nullptr;
@@ -111,18 +112,11 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args) {
   SWord n = list_length(args);
   if (n < 0) return nullptr;
   if (v.live >= v.process_limit) return nullptr;
-  uint32_t num;
-  uint32_t serial = 0;
-  if (!v.free_numbers.empty()) {
-    num = v.free_numbers.back();
-    v.free_numbers.pop_back();
-  } else {
-    num = uint32_t(v.table.size());
-    v.table.push_back(nullptr);
-  }
-  // Pid numbers follow the reference's layout: 15 bits of number, then serial.
+  // Table slots are not reused yet, so a pid never names a later process.
+  // Pids follow the reference's layout: 15 bits of number, then the serial.
+  uint32_t num = uint32_t(v.table.size());
+  v.table.push_back(nullptr);
   uint32_t pid_num = num & 0x7FFF, pid_ser = num >> 15;
-  (void)serial;
   auto* p = new Process();
   p->id = make_local_pid_ns(pid_num, pid_ser);
   UWord words = copy_size(args);
@@ -155,6 +149,8 @@ void process_wake(Process* p) {
     vm().run_queue.push_back(p);
   }
 }
+
+void process_wake_for_exit(Process* p) { process_wake(p); }
 
 void vm_halt(int status) {
   vm().halting = true;
@@ -194,6 +190,11 @@ int vm_run() {
     }
     Process* p = v.run_queue.front();
     v.run_queue.pop_front();
+    if (p->pending_exit != NON_VALUE) {
+      p->exit_reason = p->pending_exit;
+      process_exit(p);
+      continue;
+    }
     p->state = ProcState::Running;
     RunResult r = interp_run(&v.scheduler, p);
     switch (r) {

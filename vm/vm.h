@@ -24,6 +24,9 @@ bool process_unregister(Term name);
 
 // Makes a waiting process runnable (a message arrived, a timer fired).
 void process_wake(Process* p);
+// An exit signal arrived for a process that is not running: schedule it so
+// the scheduler can terminate it.
+void process_wake_for_exit(Process* p);
 
 // Runs processes until halt() is called or nothing is left to run.
 // Returns the exit status for the OS process.

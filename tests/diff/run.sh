@@ -1,0 +1,52 @@
+#!/bin/sh
+# Differential tests against the reference.
+#
+# Each tests/diff/<name>.erl exports main/0. It is compiled with erlc, then
+# run as `-noshell -run <name> main -s erlang halt` on erl and on beamvm;
+# standard output and the exit status must be identical. Outputs are kept in
+# the work directory for inspection when a test fails.
+#
+# usage: tests/diff/run.sh [-b BUILD_DIR] [-t SECONDS] [NAME...]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+build=$here/../../build
+timeout_s=60
+while [ $# -gt 0 ]; do
+  case $1 in
+    -b) build=$2; shift 2 ;;
+    -t) timeout_s=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+beamvm=$build/bin/beamvm
+work=${DIFF_WORK:-$here/../out/diff}
+mkdir -p "$work/ebin"
+if [ $# -eq 0 ]; then
+  set -- $(cd "$here" && ls *.erl | sed 's/\.erl$//')
+fi
+pass=0
+total=0
+failed=""
+for name in "$@"; do
+  total=$((total + 1))
+  if ! erlc -o "$work/ebin" "$here/$name.erl" 2> "$work/$name.erlc"; then
+    echo "FAIL $name (erlc)"; cat "$work/$name.erlc"
+    failed="$failed $name"
+    continue
+  fi
+  (cd "$work" && timeout "$timeout_s" erl -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+      > "$work/$name.erl.out" 2> "$work/$name.erl.err"; echo $? > "$work/$name.erl.status")
+  (cd "$work" && timeout "$timeout_s" "$beamvm" -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+      > "$work/$name.vm.out" 2> "$work/$name.vm.err"; echo $? > "$work/$name.vm.status")
+  if cmp -s "$work/$name.erl.out" "$work/$name.vm.out" && cmp -s "$work/$name.erl.status" "$work/$name.vm.status"; then
+    pass=$((pass + 1))
+    echo "ok   $name"
+  else
+    failed="$failed $name"
+    echo "FAIL $name (exit erl $(cat "$work/$name.erl.status"), beamvm $(cat "$work/$name.vm.status"))"
+    diff "$work/$name.erl.out" "$work/$name.vm.out" | head -20
+    head -c 1500 "$work/$name.vm.err"
+  fi
+done
+echo "$pass of $total differential tests match erl"
+[ -z "$failed" ] || { echo "failing:$failed"; exit 1; }
