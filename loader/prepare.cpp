@@ -1216,19 +1216,6 @@ bool Translator::run(std::string* error) {
 
 }  // namespace
 
-bool loader_implements(unsigned opc) {
-  switch (opc) {
-#define OP(num, name, arity, since, obsolete, shape, operands) case num:
-#include "loader/opcodes.def"
-#undef OP
-    break;
-    default:
-      return false;
-  }
-  const OpcodeInfo& info = opcode_info(opc);
-  return info.name && !info.obsolete;
-}
-
 std::unique_ptr<ModuleVersion> prepare_module(BeamFile& bf, std::string* error) {
   auto mv = std::make_unique<ModuleVersion>();
   Translator t(bf, *mv);

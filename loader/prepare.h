@@ -16,8 +16,4 @@ namespace bvm {
 // function and the instruction.
 std::unique_ptr<ModuleVersion> prepare_module(BeamFile& bf, std::string* error);
 
-// True if the loader translates generic opcode `op` (every opcode OTP 25
-// loads, and OTP 26-28's update_record, bs_match, executable_line, debug_line).
-bool loader_implements(unsigned op);
-
 }  // namespace bvm

@@ -19,6 +19,7 @@
 #include "loader/literal_area.h"
 #include "vm/atom_table.h"
 #include "vm/code_loading.h"
+#include "vm/gc.h"
 #include "vm/interp.h"
 #include "vm/vm.h"
 
@@ -125,6 +126,14 @@ int main(int argc, char** argv) {
   std::sort(libs.begin(), libs.end());
   for (auto& d : libs) path.push_back(d);
   for (auto& d : pz) path.push_back(d);
+
+  // GC stress mode: collect at every allocation point (a stale term pointer
+  // then fails fast). BEAMVM_GC_STRESS=1 turns it on; so does the CMake
+  // option BEAMVM_GC_STRESS for a whole build.
+#ifdef BEAMVM_GC_STRESS_DEFAULT
+  gc_stress = true;
+#endif
+  if (const char* s = std::getenv("BEAMVM_GC_STRESS")) gc_stress = s[0] == '1';
 
   interp_init();
   bifs_init();
