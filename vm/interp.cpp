@@ -790,7 +790,7 @@ L_send: {
   SWAPOUT();
   Term r = erlang_send_2(p, x);
   if (r == NON_VALUE) {
-    bif_failed = export_put(am::erlang, atom_put("!"), 2);
+    bif_failed = export_put(am::erlang, atom_put("send"), 2);
     bif_failed_args = x;
     goto bif_error;
   }
