@@ -18,6 +18,27 @@ UWord object_words(Term h) { return 1 + header_arity(h); }
 
 namespace {
 
+// Every root of a process, the one place that lists them: the live x
+// registers, the stack (return addresses skipped), the process dictionary,
+// queued messages and the terms the process struct holds.
+template <typename F>
+void for_each_root(Process* p, Term* x, unsigned live, Term* stack_lo, Term* stack_hi, F fn) {
+  for (unsigned i = 0; i < live; i++) fn(&x[i]);
+  for (Term* s = stack_lo; s < stack_hi; s++)
+    if (!is_header(*s)) fn(s);
+  for (Term& t : p->dict) fn(&t);
+  for (Message* m = p->msg_first; m; m = m->next) fn(&m->term);
+  fn(&p->exc_reason);
+  fn(&p->exc_stacktrace);
+  fn(&p->exc_bif_args);
+  fn(&p->exc_error_info);
+  fn(&p->exc_args);
+  fn(&p->group_leader);
+  fn(&p->exit_reason);
+  fn(&p->pending_exit);
+  fn(&p->trap_value);
+}
+
 class Collector {
  public:
   Collector(Process* p, bool major) : p_(p), major_(major) {}
@@ -39,6 +60,7 @@ class Collector {
   }
   void copy_slot(Term* slot);
   void scan(Term* from, Term*& to_top);
+  void shrink_if_oversized(size_t need, Term* x, unsigned live);
   void sweep_off_heap(OffHeap& list, OffHeap& out);
 
   Process* p_;
@@ -158,7 +180,9 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   if (!major_) {
     size_t mature = size_t(p->high_water - p->heap);
     if (!p->old_heap) {
-      size_t sz = next_heap_size(std::max<size_t>(mature, p->min_heap_size));
+      // Room for several promotions, so minor collections do not turn
+      // into major ones just because the old heap is full.
+      size_t sz = next_heap_size(std::max<size_t>({2 * mature, p->heap_sz, p->min_heap_size}));
       p->old_heap = static_cast<Term*>(std::malloc(sz * sizeof(Term)));
       if (!p->old_heap) throw std::bad_alloc();
       p->old_htop = p->old_heap;
@@ -172,24 +196,8 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   Term* new_stop = new_hend - stack_words;
   std::memcpy(new_stop, p->stop, stack_words * sizeof(Term));
 
-  // ---- roots (the one place that lists them)
-  for (unsigned i = 0; i < live; i++) copy_slot(&x[i]);
-  for (Term* s = new_stop; s < new_hend; s++) {
-    Term w = *s;
-    if (is_header(w)) continue;  // return address (or NON_VALUE)
-    copy_slot(s);
-  }
-  for (Term& t : p->dict) copy_slot(&t);
-  for (Message* m = p->msg_first; m; m = m->next) copy_slot(&m->term);
-  copy_slot(&p->exc_reason);
-  copy_slot(&p->exc_stacktrace);
-  copy_slot(&p->exc_bif_args);
-  copy_slot(&p->exc_error_info);
-  copy_slot(&p->exc_args);
-  copy_slot(&p->group_leader);
-  copy_slot(&p->exit_reason);
-  copy_slot(&p->pending_exit);
-  copy_slot(&p->trap_value);
+  // ---- roots
+  for_each_root(p, x, live, new_stop, new_hend, [this](Term* slot) { copy_slot(slot); });
 
   // ---- transitive closure: scan to-spaces until neither grows
   Term* young_scan = new_heap;
@@ -246,6 +254,62 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   p->stop = new_stop;
   p->hend = new_hend;
   p->heap_sz = new_size;
+  shrink_if_oversized(need, x, live);
+}
+
+// The to-space is sized for the worst case (everything survives). When
+// most of it turned out to be garbage, move the live data to a right-sized
+// block: a plain relocation (memcpy, then every pointer into the block is
+// shifted), which keeps generations as they are.
+void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
+  Process* p = p_;
+  size_t used = size_t(p->htop - p->heap);
+  size_t stack = size_t(p->hend - p->stop);
+  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack) + need));
+  if (want * 2 > p->heap_sz) return;
+  Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
+  if (!block) return;  // keep the big heap
+  const Term* lo = p->heap;
+  const Term* hi = p->hend;
+  std::memcpy(block, p->heap, used * sizeof(Term));
+  Term* new_hend = block + want;
+  Term* new_stop = new_hend - stack;
+  std::memcpy(new_stop, p->stop, stack * sizeof(Term));
+  auto fix = [&](Term* slot) {
+    Term t = *slot;
+    if (!is_list(t) && !is_boxed(t)) return;
+    const Term* ptr = is_list(t) ? list_val(t) : boxed_val(t);
+    if (ptr < lo || ptr >= hi) return;
+    // Only the heap part can be pointed to (the stack holds no objects).
+    Term* moved = block + (ptr - lo);
+    *slot = is_list(t) ? make_list(moved) : make_boxed(moved);
+  };
+  for (Term* s = block; s < block + used;) {
+    Term w = *s;
+    if (is_header(w)) {
+      UWord first, count;
+      object_term_fields(w, &first, &count);
+      for (UWord i = 0; i < count; i++) fix(s + first + i);
+      if (header_sub(w) == Sub::RefcBin) {
+        // The off-heap list links handles by address.
+        Term* next = reinterpret_cast<Term*>(s[2]);
+        if (next >= lo && next < hi) s[2] = reinterpret_cast<Term>(block + (next - lo));
+      }
+      s += object_words(w);
+    } else {
+      fix(s);
+      s++;
+    }
+  }
+  for_each_root(p, x, live, new_stop, new_hend, fix);
+  if (p->off_heap.first >= lo && p->off_heap.first < hi) p->off_heap.first = block + (p->off_heap.first - lo);
+  std::free(p->heap);
+  p->heap = block;
+  p->htop = block + used;
+  p->high_water = block + (p->high_water - lo);
+  p->stop = new_stop;
+  p->hend = new_hend;
+  p->heap_sz = want;
 }
 
 }  // namespace

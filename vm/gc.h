@@ -23,6 +23,10 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live);
 // The same, but always a major collection (erlang:garbage_collect/0,1).
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live);
 
+// After a BIF returned: have its allocations in heap fragments grown big
+// enough that a collection should merge them now (else they pile up)?
+inline bool gc_after_bif_wanted(const Process* p) { return p->mbuf_words > p->heap_sz + 1024; }
+
 // Debug stress mode: when on, every allocating instruction collects.
 extern bool gc_stress;
 

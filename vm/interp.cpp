@@ -123,6 +123,15 @@ RunResult interp_run(Scheduler* s, Process* p) {
     }                                                               \
   } while (0)
 #define HALLOC(n) (p->htop += (n), p->htop - (n))
+  // A BIF left much of its result in heap fragments: merge them now.
+#define GC_AFTER_BIF(live)                          \
+  do {                                              \
+    if (gc_after_bif_wanted(p)) {                   \
+      SWAPOUT();                                    \
+      gc_collect(p, 0, x, unsigned(live));          \
+      SWAPIN();                                     \
+    }                                               \
+  } while (0)
   // Call dispatch with the reduction check: switch out at the callee's entry.
 #define DISPATCH_CALL(target)                       \
   do {                                              \
@@ -271,6 +280,7 @@ L_call_bif: {
     goto yield_now;
   }
   x[0] = r;
+  GC_AFTER_BIF(1);
   NEXT(3);
 }
 L_call_bif_last: {
@@ -285,6 +295,7 @@ L_call_bif_last: {
     goto yield_now;
   }
   x[0] = r;
+  GC_AFTER_BIF(1);
   goto L_return;
 }
 L_call_bif_only: {
@@ -298,6 +309,7 @@ L_call_bif_only: {
     goto yield_now;
   }
   x[0] = r;
+  GC_AFTER_BIF(1);
   goto L_return;
 }
   // Export stub of a BIF: reached by call_ext through the export, apply, funs.
@@ -321,6 +333,7 @@ L_call_bif_export: {
     goto yield_now;
   }
   x[0] = r;
+  GC_AFTER_BIF(1);
   goto L_return;
 }
 L_func_info: {
