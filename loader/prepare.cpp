@@ -241,7 +241,22 @@ void Translator::emit_bif(const GenOp& g, bool gc) {
   }
   static const Instr plain[] = {I_bif0, I_bif1, I_bif2};
   static const Instr gcs[] = {I_bif0, I_gc_bif1, I_gc_bif2, I_gc_bif3};
-  op(gc ? gcs[nargs] : plain[nargs]);
+  Instr ins = gc ? gcs[nargs] : plain[nargs];
+  if (e->module() == am::erlang) {
+    // Inline forms with the same layout (vm/instrs.def).
+    std::string_view fn = atom_text(e->function());
+    if (ins == I_bif0 && fn == "self") ins = I_bif0_self;
+    else if (ins == I_bif1 && fn == "hd") ins = I_bif1_hd;
+    else if (ins == I_bif1 && fn == "tl") ins = I_bif1_tl;
+    else if (ins == I_bif2 && fn == "element") ins = I_bif2_element;
+    else if (ins == I_bif2 && fn == "map_get") ins = I_bif2_map_get;
+    else if (ins == I_bif2 && fn == "is_map_key") ins = I_bif2_is_map_key;
+    else if (ins == I_gc_bif1 && fn == "length") ins = I_gc_bif1_length;
+    else if (ins == I_gc_bif1 && fn == "tuple_size") ins = I_gc_bif1_tuple_size;
+    else if (ins == I_gc_bif1 && fn == "map_size") ins = I_gc_bif1_map_size;
+    else if (ins == I_gc_bif1 && fn == "byte_size") ins = I_gc_bif1_byte_size;
+  }
+  op(ins);
   w(reinterpret_cast<UWord>(e->bif));
   w(reinterpret_cast<UWord>(e));
   label(opnd(0));

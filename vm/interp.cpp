@@ -24,6 +24,7 @@
 #include "vm/exception.h"
 #include "vm/gc.h"
 #include "vm/instr.h"
+#include "vm/map.h"
 #include "vm/map_ops.h"
 #include "vm/message.h"
 #include "vm/messages.h"
@@ -490,6 +491,94 @@ L_gc_bif3:
   bif_args[1] = SRC(I[6]);
   bif_args[2] = SRC(I[7]);
   GUARD_BIF(3, I[3], I[8], 9);
+  // Inline guard BIFs: the common case here, everything else (including
+  // the error) through the generic handler of the same layout.
+L_bif0_self:
+  DST(I[3]) = p->id;
+  NEXT(4);
+L_bif1_hd: {
+  Term l = SRC(I[4]);
+  if (is_list(l)) {
+    DST(I[5]) = car(l);
+    NEXT(6);
+  }
+  goto L_bif1;
+}
+L_bif1_tl: {
+  Term l = SRC(I[4]);
+  if (is_list(l)) {
+    DST(I[5]) = cdr(l);
+    NEXT(6);
+  }
+  goto L_bif1;
+}
+L_bif2_element: {
+  Term n = SRC(I[4]), t = SRC(I[5]);
+  if (is_small(n) && is_tuple(t)) {
+    UWord i = UWord(small_val(n));
+    if (i - 1 < tuple_arity(t)) {
+      DST(I[6]) = tuple_elem(t, i);
+      NEXT(7);
+    }
+  }
+  goto L_bif2;
+}
+L_bif2_map_get: {
+  Term k = SRC(I[4]), m = SRC(I[5]);
+  if (is_map(m)) {
+    Term v = map_get(m, k);
+    if (v != NON_VALUE) {
+      DST(I[6]) = v;
+      NEXT(7);
+    }
+  }
+  goto L_bif2;
+}
+L_bif2_is_map_key: {
+  Term k = SRC(I[4]), m = SRC(I[5]);
+  if (is_map(m)) {
+    DST(I[6]) = map_get(m, k) != NON_VALUE ? am::true_ : am::false_;
+    NEXT(7);
+  }
+  goto L_bif2;
+}
+L_gc_bif1_length: {
+  Term l = SRC(I[5]);
+  SWord n = 0;
+  while (is_list(l)) {
+    n++;
+    l = cdr(l);
+  }
+  if (is_nil(l)) {
+    DST(I[6]) = make_small(n);
+    NEXT(7);
+  }
+  goto L_gc_bif1;
+}
+L_gc_bif1_tuple_size: {
+  Term t = SRC(I[5]);
+  if (is_tuple(t)) {
+    DST(I[6]) = make_small(SWord(tuple_arity(t)));
+    NEXT(7);
+  }
+  goto L_gc_bif1;
+}
+L_gc_bif1_map_size: {
+  Term m = SRC(I[5]);
+  if (is_map(m)) {
+    DST(I[6]) = make_small(SWord(map_size(m)));
+    NEXT(7);
+  }
+  goto L_gc_bif1;
+}
+L_gc_bif1_byte_size: {
+  Term b = SRC(I[5]);
+  if (is_bitstring(b)) {
+    DST(I[6]) = make_small(SWord((bitstring_bits(b) + 7) / 8));
+    NEXT(7);
+  }
+  goto L_gc_bif1;
+}
 L_plus: {
   Term a = SRC(I[5]), b = SRC(I[6]);
   if (is_small(a) && is_small(b)) {
@@ -531,9 +620,7 @@ L_increment: {
   Term r = erlang_plus_2(p, bif_args);
   if (r == NON_VALUE) {
     if (I[1]) JUMP(I[1]);
-    bif_failed = export_put(am::erlang, atom_put("+"), 2);
-    bif_failed_args = bif_args;
-    goto bif_error;
+    goto handle_error;  // as the reference's increment: no erlang:'+' frame
   }
   DST(I[5]) = r;
   NEXT(6);
