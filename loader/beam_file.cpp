@@ -424,6 +424,7 @@ bool Parser::decode_operand(CompactReader& r, Operand* out, bool in_list) {
       return true;
     }
     case 3: {  // allocation list
+      if (in_list) return bad("allocation list inside a list operand");
       CompactValue n;
       if (!r.read(&n) || n.tag != CTag::U || n.big || uint64_t(n.value) > r.left() / 2) return bad("bad allocation list");
       out->kind = OpKind::Alloc;

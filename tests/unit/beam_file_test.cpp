@@ -215,3 +215,9 @@ TEST(BeamFile, OldLatin1AtomChunkIsRefused) {
   chunks[0].first = "Atom";
   EXPECT_NE(error_of(make_beam(chunks)).find("latin-1 atom chunk"), std::string::npos);
 }
+
+TEST(BeamFile, ExtendedListsDoNotNest) {
+  // select_val x0 f1 {list, [{alloc,...}]}: found by the fuzzer.
+  std::string e = error_of(make_beam(minimal_chunks({59, 0x03, 0x15, 0x17, 0x10, 0x37, 0x00, 3})));
+  EXPECT_NE(e.find("allocation list inside a list"), std::string::npos) << e;
+}
