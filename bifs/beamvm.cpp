@@ -21,3 +21,27 @@ BIF_FN(beamvm_put_chars_1) {
 }
 
 }  // namespace bvm
+
+namespace bvm {
+
+// beamvm:bifs(): every BIF of bifs/bifs.def as {Module, Name, Arity}
+// (the BIF fuzz test calls each with random arguments).
+BIF_FN(beamvm_bifs_0) {
+  (void)args;
+  struct Def {
+    const char* module;
+    const char* name;
+    unsigned arity;
+  };
+  static const Def table[] = {
+#define BIF(module, name, arity, fn, flags) {#module, name, arity},
+#include "bifs/bifs.def"
+#undef BIF
+  };
+  Term l = NIL;
+  for (const Def& d : table)
+    l = make_cons(p, make_tuple(p, {atom_put(d.module), atom_put(d.name), make_small(d.arity)}), l);
+  return l;
+}
+
+}  // namespace bvm

@@ -47,6 +47,7 @@ Entry* find_locked(Store& s, Term key) {
 }  // namespace
 
 BIF_FN(persistent_term_put_2) {
+  (void)p;
   Store& s = store();
   auto e = std::make_unique<Entry>();
   e->area = std::make_unique<LiteralArea>();
@@ -75,6 +76,7 @@ BIF_FN(persistent_term_get_1) {
 }
 
 BIF_FN(persistent_term_get_2) {
+  (void)p;
   Store& s = store();
   std::lock_guard<std::mutex> lock(s.mutex);
   Entry* e = find_locked(s, args[0]);
@@ -91,6 +93,7 @@ BIF_FN(persistent_term_get_0) {
 }
 
 BIF_FN(persistent_term_erase_1) {
+  (void)p;
   Store& s = store();
   std::lock_guard<std::mutex> lock(s.mutex);
   for (size_t i = 0; i < s.entries.size(); i++) {
@@ -109,11 +112,9 @@ BIF_FN(persistent_term_info_0) {
   std::lock_guard<std::mutex> lock(s.mutex);
   size_t words = 0;
   for (auto& e : s.entries) words += e->area->total_words();
-  Term keys[2] = {atom_put("count"), atom_put("memory")};
-  return make_tuple(p, {make_small(SWord(s.entries.size())), make_small(SWord(words * 8))}) == NON_VALUE
-             ? NIL
-             : make_cons(p, make_tuple(p, {keys[0], make_small(SWord(s.entries.size()))}),
-                         make_cons(p, make_tuple(p, {keys[1], make_small(SWord(words * 8))}), NIL));
+  Term count = make_tuple(p, {atom_put("count"), make_small(SWord(s.entries.size()))});
+  Term memory = make_tuple(p, {atom_put("memory"), make_small(SWord(words * 8))});
+  return make_cons(p, count, make_cons(p, memory, NIL));
 }
 
 }  // namespace bvm

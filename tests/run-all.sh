@@ -46,6 +46,11 @@ seeds=$(ls "$root"/lib/stdlib-*/ebin/lists.beam "$root"/lib/stdlib-*/ebin/maps.b
   tests/unit/data/tiny.beam tests/unit/data/tiny_gz.beam)
 run build-asan/bin/fuzz_loader_mutate "$fuzz_iterations" 1 $seeds
 
+step "BIF fuzzing under ASan + UBSan"
+mkdir -p tests/out/bif_fuzz
+erlc -o tests/out/bif_fuzz tests/fuzz/bif_fuzz.erl
+run build-asan/bin/beamvm -noshell -pa tests/out/bif_fuzz -run bif_fuzz main "${BIF_FUZZ_ITERATIONS:-100}" 1
+
 if [ "$failed" -ne 0 ]; then
   step "SOME TESTS FAILED"
   exit 1

@@ -290,11 +290,6 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
       UWord first, count;
       object_term_fields(w, &first, &count);
       for (UWord i = 0; i < count; i++) fix(s + first + i);
-      if (header_sub(w) == Sub::RefcBin) {
-        // The off-heap list links handles by address.
-        Term* next = reinterpret_cast<Term*>(s[2]);
-        if (next >= lo && next < hi) s[2] = reinterpret_cast<Term>(block + (next - lo));
-      }
       s += object_words(w);
     } else {
       fix(s);
@@ -302,7 +297,11 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
     }
   }
   for_each_root(p, x, live, new_stop, new_hend, fix);
-  if (p->off_heap.first >= lo && p->off_heap.first < hi) p->off_heap.first = block + (p->off_heap.first - lo);
+  // The off-heap list links handles by address, including handles in the
+  // old generation that link to moved ones: re-thread every link.
+  for (Term** link = &p->off_heap.first; *link; link = reinterpret_cast<Term**>(&(*link)[2])) {
+    if (*link >= lo && *link < hi) *link = block + (*link - lo);
+  }
   std::free(p->heap);
   p->heap = block;
   p->htop = block + used;
