@@ -1,6 +1,7 @@
 %% A minimal io server (the Erlang I/O protocol) on standard output, used as
-%% the group leader in direct mode. Output is UTF-8. Input is not supported
-%% yet: get requests answer {error, enotsup}.
+%% the group leader in direct mode. Like erl's -noshell `user`, it is a
+%% Latin-1 device: unicode output above U+00FF is written as \x{H}.
+%% Input is not supported yet: get requests answer {error, enotsup}.
 -module(beamvm_io).
 -export([server/0]).
 
@@ -17,10 +18,9 @@ server() ->
 request({put_chars, Encoding, Chars}) ->
     put_chars(Encoding, Chars);
 request({put_chars, Encoding, Module, Function, Args}) ->
-    try apply(Module, Function, Args) of
-        Chars -> put_chars(Encoding, Chars)
-    catch
-        _:_ -> {error, {Module, Function, Args}}
+    case catch apply(Module, Function, Args) of
+        Chars when is_list(Chars); is_binary(Chars) -> put_chars(Encoding, Chars);
+        _ -> {error, put_chars}
     end;
 request({put_chars, Chars}) ->
     put_chars(latin1, Chars);
@@ -31,7 +31,7 @@ request({requests, Requests}) ->
 request({setopts, _Opts}) ->
     ok;
 request(getopts) ->
-    [{binary, false}, {encoding, unicode}];
+    [{binary, false}, {encoding, latin1}];
 request({get_geometry, _}) ->
     {error, enotsup};
 request(_Other) ->
@@ -45,7 +45,21 @@ requests([R | Rs], _) ->
     end.
 
 put_chars(Encoding, Chars) ->
-    case unicode:characters_to_binary(Chars, Encoding) of
+    case to_latin1(Encoding, Chars) of
         Bin when is_binary(Bin) -> beamvm:put_chars(Bin);
-        _ -> {error, put_chars}
+        error -> {error, put_chars}
     end.
+
+to_latin1(latin1, Chars) ->
+    case catch unicode:characters_to_binary(Chars, latin1, latin1) of
+        Bin when is_binary(Bin) -> Bin;
+        _ -> error
+    end;
+to_latin1(unicode, Chars) ->
+    case catch unicode:characters_to_list(Chars, unicode) of
+        L when is_list(L) -> list_to_binary([escape(C) || C <- L]);
+        _ -> error
+    end.
+
+escape(C) when C > 255 -> ["\\x{", integer_to_list(C, 16), $}];
+escape(C) -> C.
