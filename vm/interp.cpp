@@ -633,14 +633,24 @@ L_increment: {
     if (cond) NEXT(len);         \
     JUMP(I[1]);                  \
   } while (0)
-L_is_lt:
-  TEST(term_compare(SRC(I[2]), SRC(I[3])) < 0, 4);
-L_is_ge:
-  TEST(term_compare(SRC(I[2]), SRC(I[3])) >= 0, 4);
-L_is_eq:
-  TEST(term_compare(SRC(I[2]), SRC(I[3])) == 0, 4);
-L_is_ne:
-  TEST(term_compare(SRC(I[2]), SRC(I[3])) != 0, 4);
+  // Tagged small integers order like their values: compare the words.
+#define BOTH_SMALL(a, b) (is_small(a) && is_small(b))
+L_is_lt: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(BOTH_SMALL(a, b) ? SWord(a) < SWord(b) : term_compare(a, b) < 0, 4);
+}
+L_is_ge: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(BOTH_SMALL(a, b) ? SWord(a) >= SWord(b) : term_compare(a, b) >= 0, 4);
+}
+L_is_eq: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(a == b || (!BOTH_SMALL(a, b) && term_compare(a, b) == 0), 4);
+}
+L_is_ne: {
+  Term a = SRC(I[2]), b = SRC(I[3]);
+  TEST(a != b && (BOTH_SMALL(a, b) || term_compare(a, b) != 0), 4);
+}
 L_is_eq_exact: {
   Term a = SRC(I[2]), b = SRC(I[3]);
   TEST(a == b || (!is_immed(a) && !is_immed(b) && term_eq_exact(a, b)), 4);
