@@ -5,6 +5,7 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "bifs/bin_util.h"
 #include "bifs/text.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
@@ -159,42 +160,20 @@ BIF_FN(erlang_iolist_size_1) {
   return make_small(SWord(s.size()));
 }
 
-static Term sub_binary(Process* p, Term b, UWord byte_off, UWord bytes) {
-  BitView v = bitstring_view(b);
-  Term orig = header_sub(boxed_header(b)) == Sub::SubBin ? boxed_val(b)[3] : b;
-  return make_sub_bin(p->halloc(SUB_BIN_WORDS), orig, v.bit_offset + byte_off * 8, bytes * 8);
-}
-
+// Bitstrings are accepted: the split counts whole bytes, and the trailing
+// bits stay with the second part.
 BIF_FN(erlang_split_binary_2) {
   Term b = args[0];
-  if (!is_bitstring(b) || !is_small(args[1]) || small_val(args[1]) < 0) return raise_badarg(p);
-  UWord bits = bitstring_bits(b);
-  if (bits % 8) return raise_badarg(p);
-  UWord pos = UWord(small_val(args[1]));
-  if (pos > bits / 8) return raise_badarg(p);
-  Term a = sub_binary(p, b, 0, pos);
-  Term c = sub_binary(p, b, pos, bits / 8 - pos);
-  return make_tuple(p, {a, c});
+  uint64_t pos;
+  if (!is_bitstring(b) || !term_to_uint64(args[1], &pos) || pos > binary_byte_size(b)) return raise_badarg(p);
+  Term left = extract_sub_binary(p, b, 0, pos * 8);
+  Term right = extract_sub_binary(p, b, pos * 8, bitstring_bits(b) - pos * 8);
+  return make_tuple(p, {left, right});
 }
 
-static Term binary_part(Process* p, Term b, Term start_t, Term len_t) {
-  if (!is_bitstring(b) || bitstring_bits(b) % 8 || !is_small(start_t) || !is_small(len_t)) return raise_badarg(p);
-  SWord start = small_val(start_t), len = small_val(len_t);
-  SWord size = SWord(bitstring_bits(b) / 8);
-  if (len < 0) {
-    start += len;
-    len = -len;
-  }
-  if (start < 0 || start > size || start + len > size) return raise_badarg(p);
-  return sub_binary(p, b, UWord(start), UWord(len));
-}
-
-BIF_FN(erlang_binary_part_2) {
-  Term pos = args[1];
-  if (!is_tuple(pos) || tuple_arity(pos) != 2) return raise_badarg(p);
-  return binary_part(p, args[0], tuple_elem(pos, 1), tuple_elem(pos, 2));
-}
-BIF_FN(erlang_binary_part_3) { return binary_part(p, args[0], args[1], args[2]); }
+// The same as binary:part/2,3.
+BIF_FN(erlang_binary_part_2) { return binary_part_2(p, args); }
+BIF_FN(erlang_binary_part_3) { return binary_part_3(p, args); }
 
 // unicode:characters_to_binary(Data, InEncoding) and characters_to_list(Data, InEncoding)
 // for InEncoding latin1 | unicode | utf8. Malformed data gives
