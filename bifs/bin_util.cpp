@@ -28,10 +28,15 @@ Term extract_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_
     copy_bits(v.base, from, data, 0, bit_size);
     return bin;
   }
+  return make_sub_binary(p, bitstring, bit_offset, bit_size);
+}
+
+Term make_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_size) {
   // The view's offset counts from the first byte of the underlying binary.
+  BitView v = bitstring_view(bitstring);
   Term original = bitstring;
   while (header_sub(boxed_header(original)) == Sub::SubBin) original = boxed_val(original)[3];
-  return make_sub_bin(p->halloc(SUB_BIN_WORDS), original, from, bit_size);
+  return make_sub_bin(p->halloc(SUB_BIN_WORDS), original, v.bit_offset + bit_offset, bit_size);
 }
 
 Term alloc_binary(Process* p, size_t size, uint8_t** data) {

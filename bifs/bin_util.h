@@ -36,6 +36,9 @@ size_t binary_byte_size(Term bitstring);
 // (a copy); anything else a sub-binary of the underlying binary.
 Term extract_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_size);
 
+// Always a sub-binary of the underlying binary, whatever the size.
+Term make_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_size);
+
 // A new binary of `size` bytes (heap binary up to 64 bytes, else off-heap);
 // `*data` receives where to write its bytes.
 Term alloc_binary(Process* p, size_t size, uint8_t** data);
