@@ -15,22 +15,51 @@ namespace bvm {
 
 namespace {
 
-// Appends an iolist's bytes (and trailing bits, if `bits_ok`); false if it is not one.
-bool flatten_iolist(Term t, std::string& out, UWord* extra_bits, unsigned* last_bits_value, bool bits_ok) {
+// The contents of an iolist (bytes, binaries, nested lists, a binary as a
+// list's tail), written bit by bit so that list_to_bitstring/1 can place
+// bitstrings anywhere.
+class IoListWriter {
+ public:
+  // count_only: only bits() is wanted.
+  explicit IoListWriter(bool bits_ok, bool count_only = false) : bits_ok_(bits_ok), count_only_(count_only) {}
+  // False if `t` is not such a list (or holds a bitstring when not allowed).
+  bool write(Term t);
+  UWord bits() const { return bits_; }
+  // The result as a binary, or a bitstring when bits() is not whole bytes.
+  Term to_bitstring(Process* p) const;
+
+ private:
+  void put_byte(uint8_t b) { put_bits(&b, 0, 8); }
+  void put_bits(const uint8_t* src, UWord src_off, UWord n);
+
+  bool bits_ok_;
+  bool count_only_;
+  std::vector<uint8_t> buf_;
+  UWord bits_ = 0;
+};
+
+void IoListWriter::put_bits(const uint8_t* src, UWord src_off, UWord n) {
+  if (count_only_) {
+    bits_ += n;
+    return;
+  }
+  buf_.resize((bits_ + n + 7) / 8 + 1);
+  copy_bits(src, src_off, buf_.data(), bits_, n);
+  bits_ += n;
+}
+
+bool IoListWriter::write(Term t) {
   std::vector<Term> stack{t};
-  *extra_bits = 0;
   while (!stack.empty()) {
     Term x = stack.back();
     stack.pop_back();
-    if (*extra_bits) return false;  // a bitstring must be last
     if (is_nil(x)) continue;
     if (is_list(x)) {
-      // Push the tail first so the head is processed first.
-      stack.push_back(cdr(x));
+      stack.push_back(cdr(x));  // after the head
       Term h = car(x);
       if (is_small(h)) {
         if (small_val(h) < 0 || small_val(h) > 255) return false;
-        out.push_back(char(small_val(h)));
+        put_byte(uint8_t(small_val(h)));
       } else if (is_list(h) || is_nil(h) || is_bitstring(h)) {
         stack.push_back(h);
       } else {
@@ -38,27 +67,42 @@ bool flatten_iolist(Term t, std::string& out, UWord* extra_bits, unsigned* last_
       }
       continue;
     }
-    if (is_bitstring(x)) {
-      BitView v = bitstring_view(x);
-      size_t whole = v.bit_size / 8;
-      size_t at = out.size();
-      out.resize(at + whole + (v.bit_size % 8 ? 1 : 0));
-      copy_bits(v.base, v.bit_offset, reinterpret_cast<uint8_t*>(out.data() + at), 0, v.bit_size);
-      if (v.bit_size % 8) {
-        if (!bits_ok) return false;
-        *extra_bits = v.bit_size % 8;
-        *last_bits_value = static_cast<unsigned char>(out.back());
-        out.pop_back();
-      }
-      continue;
-    }
-    return false;
+    if (!is_bitstring(x)) return false;
+    BitView v = bitstring_view(x);
+    if (v.bit_size % 8 && !bits_ok_) return false;
+    put_bits(v.base, v.bit_offset, v.bit_size);
   }
   return true;
 }
 
-Term bytes_to_binary(Process* p, const std::string& s) {
-  return make_binary(p, reinterpret_cast<const uint8_t*>(s.data()), s.size());
+Term IoListWriter::to_bitstring(Process* p) const {
+  size_t bytes = (bits_ + 7) / 8;
+  uint8_t* data;
+  Term bin = alloc_binary(p, bytes, &data);
+  if (bytes) std::memcpy(data, buf_.data(), bytes);
+  if (bits_ % 8 == 0) return bin;
+  return make_sub_bin(p->halloc(SUB_BIN_WORDS), bin, 0, bits_);
+}
+
+// A bitstring that is a whole number of bytes and starts on a byte boundary
+// (list_to_binary([B]) returns such a B itself).
+bool is_aligned_binary(Term t) {
+  if (!is_bitstring(t)) return false;
+  BitView v = bitstring_view(t);
+  return v.bit_size % 8 == 0 && v.byte_aligned();
+}
+
+Term list_to_binary(Process* p, Term list, bool bits_ok) {
+  if (is_nil(list)) {
+    uint8_t* data;
+    return alloc_binary(p, 0, &data);
+  }
+  if (!is_list(list)) return raise_badarg(p);
+  Term h = car(list);
+  if (is_nil(cdr(list)) && (bits_ok ? is_bitstring(h) : is_aligned_binary(h))) return h;
+  IoListWriter w(bits_ok);
+  if (!w.write(list)) return raise_badarg(p);
+  return w.to_bitstring(p);
 }
 
 }  // namespace
@@ -75,89 +119,57 @@ BIF_FN(erlang_bit_size_1) {
 
 BIF_FN(erlang_binary_to_list_1) {
   if (!is_bitstring(args[0]) || bitstring_bits(args[0]) % 8) return raise_badarg(p);
-  return latin1_to_list(p, binary_bytes(args[0]));
+  return latin1_to_list(p, BinaryBytes(args[0]).view());
 }
 
+// Start and Stop are 1-based and inclusive; a bitstring's whole bytes count.
 BIF_FN(erlang_binary_to_list_3) {
   Term b = args[0];
-  if (!is_bitstring(b) || bitstring_bits(b) % 8 || !is_small(args[1]) || !is_small(args[2])) return raise_badarg(p);
-  SWord start = small_val(args[1]), stop = small_val(args[2]);
-  SWord size = SWord(bitstring_bits(b) / 8);
-  if (start < 1 || stop > size || start > stop) return raise_badarg(p);
-  std::string bytes = binary_bytes(b);
-  return latin1_to_list(p, std::string_view(bytes).substr(size_t(start - 1), size_t(stop - start + 1)));
+  uint64_t start, stop;
+  if (!is_bitstring(b) || !term_to_uint64(args[1], &start) || !term_to_uint64(args[2], &stop)) return raise_badarg(p);
+  size_t size = binary_byte_size(b);
+  if (start < 1 || start > size || stop < 1 || stop > size || stop < start) return raise_badarg(p);
+  return latin1_to_list(p, BinaryBytes(b).view().substr(size_t(start - 1), size_t(stop - start + 1)));
 }
 
+// The bytes, then the trailing bits as a bitstring (a sub-binary of the
+// original, as in the reference).
 BIF_FN(erlang_bitstring_to_list_1) {
   Term b = args[0];
   if (!is_bitstring(b)) return raise_badarg(p);
-  BitView v = bitstring_view(b);
-  std::string bytes = binary_bytes(b);
+  UWord bits = bitstring_bits(b);
+  size_t size = bits / 8;
   Term tail = NIL;
-  if (v.bit_size % 8) {
-    unsigned rem = unsigned(v.bit_size % 8);
-    uint8_t last[2] = {0, 0};
-    copy_bits(v.base, v.bit_offset + (v.bit_size - rem), last, 0, rem);
-    Term* hp = p->halloc(SUB_BIN_WORDS + heap_bin_words(1));
-    Term hb = make_heap_bin(hp, last, 1);
-    Term sb = make_sub_bin(hp + heap_bin_words(1), hb, 0, rem);
-    tail = make_cons(p, sb, NIL);
+  if (bits % 8) {
+    if (size == 0) return make_cons(p, b, NIL);
+    tail = make_cons(p, make_sub_binary(p, b, size * 8, bits % 8), NIL);
   }
-  Term* hp = p->halloc(2 * bytes.size());
+  BinaryBytes bytes(b);
   Term l = tail;
-  for (size_t i = bytes.size(); i-- > 0;) {
-    hp[2 * i] = make_small(static_cast<unsigned char>(bytes[i]));
-    hp[2 * i + 1] = l;
-    l = make_list(hp + 2 * i);
-  }
+  for (size_t i = size; i-- > 0;) l = make_cons(p, make_small(bytes.data()[i]), l);
   return l;
 }
 
-BIF_FN(erlang_list_to_binary_1) {
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if (!flatten_iolist(args[0], s, &extra, &last, false)) return raise_badarg(p);
-  return bytes_to_binary(p, s);
-}
+BIF_FN(erlang_list_to_binary_1) { return list_to_binary(p, args[0], false); }
 
 BIF_FN(erlang_iolist_to_binary_1) {
   if (is_bitstring(args[0])) {
     if (bitstring_bits(args[0]) % 8) return raise_badarg(p);
     return args[0];
   }
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if (!flatten_iolist(args[0], s, &extra, &last, false)) return raise_badarg(p);
-  return bytes_to_binary(p, s);
+  return list_to_binary(p, args[0], false);
 }
 
-BIF_FN(erlang_list_to_bitstring_1) {
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last = 0;
-  if (!flatten_iolist(args[0], s, &extra, &last, true)) return raise_badarg(p);
-  if (!extra) return bytes_to_binary(p, s);
-  s.push_back(char(last));
-  Term bin = bytes_to_binary(p, s);
-  return make_sub_bin(p->halloc(SUB_BIN_WORDS), bin, 0, (s.size() - 1) * 8 + extra);
-}
+BIF_FN(erlang_list_to_bitstring_1) { return list_to_binary(p, args[0], true); }
 
 BIF_FN(erlang_iolist_size_1) {
   if (is_bitstring(args[0])) {
     if (bitstring_bits(args[0]) % 8) return raise_badarg(p);
     return make_small(SWord(bitstring_bits(args[0]) / 8));
   }
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if ((!is_list(args[0]) && !is_nil(args[0])) || !flatten_iolist(args[0], s, &extra, &last, false))
-    return raise_badarg(p);
-  return make_small(SWord(s.size()));
+  IoListWriter w(false, true);
+  if ((!is_list(args[0]) && !is_nil(args[0])) || !w.write(args[0])) return raise_badarg(p);
+  return make_uinteger(p, w.bits() / 8);
 }
 
 // Bitstrings are accepted: the split counts whole bytes, and the trailing
