@@ -1,6 +1,6 @@
-// erts_debug:flat_size/1 and same/2, and the erts_internal BIFs that
-// erts_debug:size/1 (Erlang code) is built on: term_type/1 and
-// map_to_tuple_keys/1.
+// erts_debug:flat_size/1 and same/2, and erts_internal:map_to_tuple_keys/1
+// which erts_debug:size/1 (Erlang code) uses with term_type/1
+// (bifs/erts_internal.cpp).
 //
 // flat_size/1 answers in the reference's words: what a copy of the term
 // takes on the reference's heap. Our objects mostly have the same sizes;
@@ -95,35 +95,6 @@ UWord flat_size(Term t) {
   return words;
 }
 
-const char* term_type(Term t) {
-  if (is_list(t)) return "list";
-  if (is_boxed(t)) {
-    switch (header_sub(boxed_header(t))) {
-      case Sub::Tuple: return "tuple";
-      case Sub::Fun: return "fun";
-      case Sub::Export: return "export";
-      case Sub::Map: return "flatmap";
-      case Sub::RefcBin: return "refc_binary";
-      case Sub::HeapBin: return "heap_binary";
-      case Sub::SubBin: return "sub_binary";
-      case Sub::MatchState: return "matchstate";
-      case Sub::PosBig:
-      case Sub::NegBig: return "bignum";
-      case Sub::Ref: return "reference";
-      case Sub::ExternalRef: return "external_reference";
-      case Sub::ExternalPid: return "external_pid";
-      case Sub::ExternalPort: return "external_port";
-      case Sub::Float: return "hfloat";
-    }
-  }
-  if (is_small(t)) return "fixnum";
-  if (is_local_pid(t)) return "pid";
-  if (is_local_port(t)) return "port";
-  if (is_atom(t)) return "atom";
-  if (is_catch(t)) return "catch";
-  return "nil";
-}
-
 }  // namespace
 
 BIF_FN(erts_debug_flat_size_1) { return make_uinteger(p, flat_size(args[0])); }
@@ -131,11 +102,6 @@ BIF_FN(erts_debug_flat_size_1) { return make_uinteger(p, flat_size(args[0])); }
 BIF_FN(erts_debug_same_2) {
   (void)p;
   return args[0] == args[1] ? am::true_ : am::false_;
-}
-
-BIF_FN(erts_internal_term_type_1) {
-  (void)p;
-  return atom_put(term_type(args[0]));
 }
 
 BIF_FN(erts_internal_map_to_tuple_keys_1) {

@@ -14,7 +14,7 @@ int backtrace_depth = 8;
 
 namespace {
 
-const Term am_raw_trace_tag() {
+Term am_raw_trace_tag() {
   static const Term a = atom_put("$raw_trace");
   return a;
 }
