@@ -11,6 +11,7 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "vm/scheduler.h"
 #include "bifs/text.h"
 #include "vm/atom_table.h"
 #include "vm/code_index.h"
@@ -235,8 +236,7 @@ BIF_FN(erlang_list_to_ref_1) {
   unsigned count = 0;
   for (unsigned k = n - 1; k > 0; k--) nums[count++] = uint32_t(ints[k]);
   if (ints[0] != 0 || count != 3 || nums[0] >= MAX_REF_FIRST) return raise_badarg(p);
-  unsigned schedulers = std::thread::hardware_concurrency();
-  if ((nums[1] & REF_THREAD_MASK) > (schedulers ? schedulers : 1)) return raise_badarg(p);
+  if ((nums[1] & REF_THREAD_MASK) > scheduler_count()) return raise_badarg(p);
   return make_ref_at(p->halloc(LOCAL_REF_WORDS), Sub::Ref, nullptr, nums, count);
 }
 

@@ -62,7 +62,7 @@ struct Options {
 // data needed (length unknown), <0 invalid. `header_mode` is the HTTP state
 // (false: request or status line).
 int64_t packet_length(Packet type, const uint8_t* p, uint32_t n, Options o, bool header_mode) {
-  uint32_t hlen, plen;
+  uint32_t hlen = 0, plen = 0;
   switch (type) {
     case Packet::Raw:
       return n;

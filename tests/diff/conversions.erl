@@ -118,7 +118,7 @@ debug_sizes() ->
     Terms = [a, 1, {}, {a}, [a], "abc", {a, [1, 2], <<1, 2, 3>>}, 1 bsl 64, 1 bsl 200, -(1 bsl 64), <<>>,
              <<1, 2, 3>>, <<0:64/unit:8>>, Big, Sub, #{}, #{a => 1}, #{a => 1, b => [x]}, {L, L}, [L | L],
              fun lists:map/2, fun() -> ok end, fun() -> X end, fun(A) -> {A, X, L} end, closure(L, Big), closure({L, L}, <<1, 2>>), self(), make_ref(),
-             list_to_ref("#Ref<0.1.2.3>"), {{}, {}}, [{}], <<1:1>>],
+             list_to_ref("#Ref<0.1.0.3>"), {{}, {}}, [{}], <<1:1>>],
     [p({flat_size, I}, fun() -> erts_debug:flat_size(T) end) || {I, T} <- lists:zip(lists:seq(1, length(Terms)), Terms)],
     [p({size, I}, fun() -> erts_debug:size(T) end) || {I, T} <- lists:zip(lists:seq(1, length(Terms)), Terms)],
     p(same, fun() -> [erts_debug:same(a, a), erts_debug:same(1, 1), erts_debug:same(L, L),
