@@ -235,6 +235,13 @@ BIF_FN(erlang_yield_0) {
   return BIF_YIELD;
 }
 
+BIF_FN(erlang_bump_reductions_1) {
+  int64_t n;
+  if (!term_to_int64(args[0], &n) || n < 0) return raise_badarg(p);
+  p->reductions += uint64_t(n);
+  return am::true_;
+}
+
 BIF_FN(erlang_hibernate_3) {
   SWord n = list_length(args[2]);
   if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0 || n > 255) return raise_badarg(p);

@@ -4,14 +4,17 @@
 # a warm-up) and we take the median of RUNS such runs. Prints per-program
 # times, the beamvm/erl ratio (below 1 = faster than erl) and the geometric
 # mean of the ratios. Both VMs must agree on each program's check value.
-# usage: tools/bench.sh [-b BUILD_DIR] [-r RUNS] [PROGRAM...]
+# usage: tools/bench.sh [-b BUILD_DIR] [-r RUNS] [-f "VM FLAGS"] [PROGRAM...]
+#   -f  emulator flags for both VMs, e.g. "+S 1"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 runs=5
+flags=""
 while [ $# -gt 0 ]; do
   case $1 in
-    -b) build=$2; shift 2 ;;
+    -b) build=$(cd "$2" && pwd); shift 2 ;;
+    -f) flags=$2; shift 2 ;;
     -r) runs=$2; shift 2 ;;
     *) break ;;
   esac
@@ -28,8 +31,8 @@ for p in "$@"; do
   : > "$work/erl.$p"
   : > "$work/vm.$p"
   for i in $(seq "$runs"); do
-    erl -noshell -pa "$work" -run "$p" main >> "$work/erl.$p"
-    "$build/bin/beamvm" -noshell -pa "$work" -run "$p" main >> "$work/vm.$p"
+    erl $flags -noshell -pa "$work" -run "$p" main >> "$work/erl.$p"
+    "$build/bin/beamvm" $flags -noshell -pa "$work" -run "$p" main >> "$work/vm.$p"
   done
   ce=$(awk '{print $2}' "$work/erl.$p" | sort -u)
   cv=$(awk '{print $2}' "$work/vm.$p" | sort -u)

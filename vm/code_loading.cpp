@@ -66,6 +66,12 @@ bool code_load_image(Term expected, const uint8_t* data, size_t size, const std:
 bool code_ensure_loaded(Term module, std::string* error) {
   Module* m = module_get(module);
   if (m && m->current.load(std::memory_order_acquire)) return true;
+  // One on-demand load at a time, so two schedulers calling into the same
+  // unloaded module load it once (the second finds it loaded).
+  static std::mutex* ensure_mutex = new std::mutex();
+  std::lock_guard<std::mutex> lock(*ensure_mutex);
+  m = module_get(module);
+  if (m && m->current.load(std::memory_order_acquire)) return true;
   std::string name(atom_text(module));
   for (const std::string& dir : code_path()) {
     std::string file = dir + "/" + name + ".beam";

@@ -48,9 +48,11 @@ class Collector {
   bool in_from_space(const Term* ptr) const {
     if (ptr >= young_lo_ && ptr < young_hi_) return true;
     if (major_ && ptr >= old_lo_ && ptr < old_hi_) return true;
-    for (const auto& r : frags_)
-      if (ptr >= r.first && ptr < r.second) return true;
-    return false;
+    if (ptr < frags_lo_ || ptr >= frags_hi_) return false;
+    // frags_ is sorted by start: the last fragment starting at or before ptr.
+    auto it = std::upper_bound(frags_.begin(), frags_.end(), ptr,
+                               [](const Term* v, const auto& r) { return v < r.first; });
+    return it != frags_.begin() && ptr < std::prev(it)->second;
   }
   // Where a live young object goes: mature ones to the old heap (minor only).
   Term*& dest_for(const Term* ptr) {
@@ -66,7 +68,8 @@ class Collector {
   bool major_;
   const Term *young_lo_ = nullptr, *young_hi_ = nullptr, *mature_hi_ = nullptr;
   const Term *old_lo_ = nullptr, *old_hi_ = nullptr;
-  std::vector<std::pair<const Term*, const Term*>> frags_;
+  std::vector<std::pair<const Term*, const Term*>> frags_;  // sorted
+  const Term *frags_lo_ = nullptr, *frags_hi_ = nullptr;     // their hull
   Term* new_top_ = nullptr;
   Term* old_top_ = nullptr;
 };
@@ -155,20 +158,29 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   mature_hi_ = p->high_water;
   old_lo_ = p->old_heap;
   old_hi_ = p->old_htop;
+  size_t frag_words = p->mbuf_words;
   for (HeapFragment* f = p->mbuf; f; f = f->next) frags_.push_back({f->mem, f->mem + f->used});
-  for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
+  for (Message* m = p->msg_first; m; m = m->next) {
+    if (m->frag) {
+      frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
+      frag_words += m->frag->used;
+    }
+  }
+  std::sort(frags_.begin(), frags_.end());
+  if (!frags_.empty()) {
+    frags_lo_ = frags_.front().first;
+    for (const auto& r : frags_) frags_hi_ = std::max(frags_hi_, r.second);
+  }
 
   size_t stack_words = size_t(p->hend - p->stop);
   size_t young_used = size_t(p->htop - p->heap);
-  size_t frag_words = p->mbuf_words;
-  for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) frag_words += m->frag->used;
 
-  // Upper bound of what the new young heap receives.
+  // Upper bound of what the new young heap receives. Queued messages count
+  // as live data (a word each) even when they are immediates: the queue is
+  // scanned at every collection, so a long queue must make them rarer.
   size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap)
                               : size_t(p->htop - p->high_water)) + frag_words;
-  size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need));
+  size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need + p->msg_len));
   Term* new_heap = static_cast<Term*>(std::malloc(new_size * sizeof(Term)));
   if (!new_heap) throw std::bad_alloc();
   new_top_ = new_heap;
@@ -264,7 +276,7 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   Process* p = p_;
   size_t used = size_t(p->htop - p->heap);
   size_t stack = size_t(p->hend - p->stop);
-  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack) + need));
+  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack + p->msg_len) + need));
   if (want * 2 > p->heap_sz) return;
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
   if (!block) return;  // keep the big heap

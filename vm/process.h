@@ -224,6 +224,8 @@ struct Process {
 // Creates the heap and stack of a new process (at least `min_words`).
 void process_init_heap(Process* p, size_t min_words);
 void process_free_memory(Process* p);
+// Returns freed memory to the OS when much has been freed (idle schedulers).
+void memory_trim_if_worthwhile();
 
 // Heap sizes follow the reference: 12, 38, 51, 90, ..., 233, 376, 610, ...
 size_t next_heap_size(size_t need);
