@@ -49,6 +49,11 @@ class Collector {
     if (ptr >= young_lo_ && ptr < young_hi_) return true;
     if (major_ && ptr >= old_lo_ && ptr < old_hi_) return true;
     if (ptr < frags_lo_ || ptr >= frags_hi_) return false;
+    if (frags_.size() <= FEW_FRAGS) {
+      for (const auto& r : frags_)
+        if (ptr >= r.first && ptr < r.second) return true;
+      return false;
+    }
     // frags_ is sorted by start: the last fragment starting at or before ptr.
     auto it = std::upper_bound(frags_.begin(), frags_.end(), ptr,
                                [](const Term* v, const auto& r) { return v < r.first; });
@@ -68,7 +73,8 @@ class Collector {
   bool major_;
   const Term *young_lo_ = nullptr, *young_hi_ = nullptr, *mature_hi_ = nullptr;
   const Term *old_lo_ = nullptr, *old_hi_ = nullptr;
-  std::vector<std::pair<const Term*, const Term*>> frags_;  // sorted
+  static constexpr size_t FEW_FRAGS = 8;  // searched in order; more are sorted
+  std::vector<std::pair<const Term*, const Term*>> frags_;
   const Term *frags_lo_ = nullptr, *frags_hi_ = nullptr;     // their hull
   Term* new_top_ = nullptr;
   Term* old_top_ = nullptr;
@@ -161,15 +167,18 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   size_t frag_words = p->mbuf_words;
   for (HeapFragment* f = p->mbuf; f; f = f->next) frags_.push_back({f->mem, f->mem + f->used});
   for (Message* m = p->msg_first; m; m = m->next) {
-    if (m->frag) {
+    if (m->frag && !m->frag_merged) {
       frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
       frag_words += m->frag->used;
     }
   }
-  std::sort(frags_.begin(), frags_.end());
+  if (frags_.size() > FEW_FRAGS) std::sort(frags_.begin(), frags_.end());
   if (!frags_.empty()) {
     frags_lo_ = frags_.front().first;
-    for (const auto& r : frags_) frags_hi_ = std::max(frags_hi_, r.second);
+    for (const auto& r : frags_) {
+      frags_lo_ = std::min(frags_lo_, r.first);
+      frags_hi_ = std::max(frags_hi_, r.second);
+    }
   }
 
   size_t stack_words = size_t(p->hend - p->stop);
@@ -230,7 +239,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   sweep_off_heap(p->off_heap, survivors);
   for (HeapFragment* f = p->mbuf; f; f = f->next) sweep_off_heap(f->off_heap, survivors);
   for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) sweep_off_heap(m->frag->off_heap, survivors);
+    if (m->frag && !m->frag_merged) sweep_off_heap(m->frag->off_heap, survivors);
   p->off_heap = survivors;
 
   // ---- free the from-space
@@ -244,10 +253,14 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   p->mbuf = nullptr;
   p->mbuf_words = 0;
   for (Message* m = p->msg_first; m; m = m->next) {
-    if (m->frag) {
+    if (m->frag && !m->frag_merged) {
       m->frag->off_heap.first = nullptr;
-      HeapFragment::destroy_consume(m->frag);
-      m->frag = nullptr;
+      if (m->in_frag_block) {
+        m->frag_merged = true;  // the block still holds the node
+      } else {
+        HeapFragment::destroy_consume(m->frag);
+        m->frag = nullptr;
+      }
     }
   }
   if (major_) {

@@ -936,6 +936,8 @@ L_loop_rec: {
     }
     if (!m) JUMP(I[1]);
   }
+  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used)
+    message_to_heap(p, m);
   DST(I[2]) = m->term;
   NEXT(3);
 }

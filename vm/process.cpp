@@ -11,10 +11,13 @@
 
 namespace bvm {
 
-HeapFragment* HeapFragment::create(size_t words) {
-  void* mem = std::malloc(offsetof(HeapFragment, mem) + (words ? words : 1) * sizeof(Term));
+HeapFragment* HeapFragment::create(size_t words) { return create_after(0, words); }
+
+HeapFragment* HeapFragment::create_after(size_t before, size_t words) {
+  void* mem = std::malloc(before + offsetof(HeapFragment, mem) + (words ? words : 1) * sizeof(Term));
   if (!mem) throw std::bad_alloc();
-  HeapFragment* f = static_cast<HeapFragment*>(mem);
+  HeapFragment* f = reinterpret_cast<HeapFragment*>(static_cast<char*>(mem) + before);
+  f->block = mem;
   f->next = nullptr;
   f->size = words;
   f->used = 0;
@@ -24,7 +27,7 @@ HeapFragment* HeapFragment::create(size_t words) {
 
 void HeapFragment::destroy_consume(HeapFragment* f) {
   f->off_heap.release_all();
-  std::free(f);
+  std::free(f->block);
 }
 
 Term* Process::args_grow() {

@@ -43,9 +43,13 @@ struct HeapFragment {
   size_t size;     // words
   size_t used;
   OffHeap off_heap;  // off-heap objects created in this fragment (messages)
+  void* block;       // the allocation holding it (a message may share it)
   Term mem[1];
 
   static HeapFragment* create(size_t words);
+  // A fragment placed `before` bytes into a new block (the caller puts
+  // something there that lives and dies with the fragment).
+  static HeapFragment* create_after(size_t before, size_t words);
   static void destroy_consume(HeapFragment* f);  // drops off-heap refs too
   bool contains(const Term* p) const { return p >= mem && p < mem + used; }
 };

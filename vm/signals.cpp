@@ -54,18 +54,29 @@ bool ref_term_numbers(Term ref, RefNumbers* out) {
 
 // ---------------------------------------------------------------- nodes
 
+static_assert(sizeof(Message) % alignof(HeapFragment) == 0, "a fragment follows a message in one block");
+
+Message* message_alloc(size_t words) {
+  if (!words) return new Message();
+  HeapFragment* f = HeapFragment::create_after(sizeof(Message), words);
+  Message* m = new (f->block) Message();
+  m->in_frag_block = true;
+  m->frag = f;
+  return m;
+}
+
 void message_free(Message* m) {
-  if (m->frag) HeapFragment::destroy_consume(m->frag);
-  delete m;
+  bool in_block = m->in_frag_block;
+  if (m->frag) HeapFragment::destroy_consume(m->frag);  // frees m too when in its block
+  if (!in_block) delete m;
 }
 
 Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
-  auto* m = new Message();
+  UWord words = (term == NON_VALUE ? 0 : copy_size(term)) + (aux == NON_VALUE ? 0 : copy_size(aux));
+  Message* m = message_alloc(words);
   m->kind = kind;
   m->from = from;
-  UWord words = (term == NON_VALUE ? 0 : copy_size(term)) + (aux == NON_VALUE ? 0 : copy_size(aux));
   if (words) {
-    m->frag = HeapFragment::create(words);
     Term* hp = m->frag->mem;
     if (term != NON_VALUE) term = copy_term(term, &hp, &m->frag->off_heap);
     if (aux != NON_VALUE) aux = copy_term(aux, &hp, &m->frag->off_heap);
@@ -308,14 +319,8 @@ void enqueue_private(Process* p, Message* m) {
 // The process dies with `reason`, a term in m's fragment (kept alive by
 // handing the fragment to the heap) or an immediate.
 void die_with(Process* p, Message* m, Term reason) {
-  if (m->frag) {
-    m->frag->next = p->mbuf;
-    p->mbuf = m->frag;
-    p->mbuf_words += m->frag->used;
-    m->frag = nullptr;
-  }
   p->exit_reason = reason;
-  delete m;
+  message_consume(p, m);
 }
 
 // {'EXIT', From, Reason} into the private queue.
