@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "vm/binary.h"
+#include "vm/spinlock.h"
 #include "vm/term.h"
 
 namespace bvm {
@@ -160,7 +161,7 @@ struct Process {
   std::vector<Term> dict;   // K0, V0, K1, V1, ...
 
   // ---- incoming signals (vm/signals.h): any thread, under sig_lock
-  std::mutex sig_lock;
+  SpinLock sig_lock;
   Message* sig_in_first = nullptr;
   Message** sig_in_last = &sig_in_first;
   std::atomic<bool> sig_pending{false};

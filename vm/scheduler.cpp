@@ -132,7 +132,7 @@ bool run_one(Scheduler* s, Process* p) {
       if (p->timeout_armed && !p->timed_out && !p->recv_timer)
         p->recv_timer = timer_start_receive(p->id, p->timer_gen, p->timeout_at_us);
       {
-        std::lock_guard<std::mutex> lock(p->sig_lock);
+        std::lock_guard<SpinLock> lock(p->sig_lock);
         if (!p->sig_in_first) {
           p->state.store(ProcState::Waiting, std::memory_order_relaxed);
           return false;

@@ -90,7 +90,7 @@ Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
 bool signal_deliver(Process* p, Message* m) {
   bool wake = false;
   {
-    std::lock_guard<std::mutex> lock(p->sig_lock);
+    std::lock_guard<SpinLock> lock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
       // Dropped: the receiver is gone.
     } else {
@@ -299,7 +299,7 @@ void request_reply(Process* receiver, Message* request, Term value) {
 namespace {
 
 Message* take_incoming(Process* p) {
-  std::lock_guard<std::mutex> lock(p->sig_lock);
+  std::lock_guard<SpinLock> lock(p->sig_lock);
   Message* list = p->sig_in_first;
   p->sig_in_first = nullptr;
   p->sig_in_last = &p->sig_in_first;
@@ -485,7 +485,7 @@ void process_terminate(Process* p) {
   p->sig_rest = nullptr;
   Message* late;
   {
-    std::lock_guard<std::mutex> lock(p->sig_lock);
+    std::lock_guard<SpinLock> lock(p->sig_lock);
     p->state.store(ProcState::Exited, std::memory_order_release);
     late = p->sig_in_first;
     p->sig_in_first = nullptr;
