@@ -1,12 +1,15 @@
 #include "vm/gc.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <vector>
 
 #include "vm/heap_layout.h"
+#include "vm/term_print.h"
 #include "vm/message.h"
 #include "vm/signals.h"
 
@@ -337,6 +340,21 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
 
 }  // namespace
 
+// max_heap_size: the heap (young, old and fragments) may not outgrow it.
+static void check_heap_limit(Process* p) {
+  if (!p->max_heap_size) return;
+  size_t total = p->heap_sz + size_t(p->old_hend - p->old_heap) + p->mbuf_words;
+  if (total <= p->max_heap_size) return;
+  if (p->max_heap_error_logger) {
+    std::string pid = term_to_text(p->id);
+    std::fprintf(stderr,
+                 "=ERROR REPORT====\n     Process:          %s\n     Context:          maximum heap size reached\n"
+                 "     Max Heap Size:    %zu\n     Total Heap Size:  %zu\n     Kill:             %s\n\n",
+                 pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false");
+  }
+  if (p->max_heap_kill) p->heap_limit_hit = true;
+}
+
 void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
   bool major = p->gen_gcs >= p->max_gen_gcs;
   if (!major && p->old_heap) {
@@ -344,10 +362,12 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
     if (size_t(p->old_hend - p->old_htop) < mature) major = true;  // no room to promote
   }
   Collector(p, major).run(need, x, live);
+  check_heap_limit(p);
 }
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
   Collector(p, true).run(need, x, live);
+  check_heap_limit(p);
 }
 
 }  // namespace bvm

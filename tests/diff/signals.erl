@@ -16,6 +16,7 @@ main() ->
     liveness(),
     ordering(),
     gc_and_info(),
+    heap_limit(),
     ok.
 
 p(T) -> erlang:display(T).
@@ -423,3 +424,19 @@ gc_and_info() ->
     p(erlang:system_info(process_count) > 0),
     p(is_integer(erlang:system_info(schedulers))),
     ok.
+
+%% max_heap_size: a process outgrowing it is killed (unless kill => false).
+heap_limit() ->
+    {P, R} = spawn_opt(fun() -> grow([]) end, [monitor, {max_heap_size, #{size => 10000, error_logger => false}}]),
+    p(receive {'DOWN', R, process, P, Why} -> Why after 5000 -> timeout end),
+    {P2, R2} = spawn_opt(fun() -> process_flag(max_heap_size, #{size => 20000, error_logger => false}), grow([]) end,
+                         [monitor]),
+    p(receive {'DOWN', R2, process, P2, Why2} -> Why2 after 5000 -> timeout end),
+    {P3, R3} = spawn_opt(fun() -> grow2(100000, []) end,
+                         [monitor, {max_heap_size, #{size => 5000, kill => false, error_logger => false}}]),
+    p(receive {'DOWN', R3, process, P3, Why3} -> Why3 after 5000 -> timeout end),
+    ok.
+
+grow(L) -> grow([lists:seq(1, 100) | L]).
+grow2(0, _) -> done;
+grow2(N, L) -> grow2(N - 1, [N | L]).
