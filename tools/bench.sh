@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[ $# -gt 0 ] || set -- $(cd "$top/tools/bench" && ls *.erl | sed 's/\.erl$//')
+[ $# -gt 0 ] || set -- $(cd "$top/tools/bench" && grep -l 'bench.hrl' *.erl | sed 's/\.erl$//')
 erlc -o "$work" -I "$top/tools/bench" $(for p in "$@"; do echo "$top/tools/bench/$p.erl"; done)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '%-12s %10s %10s %8s\n' program "erl us" "beamvm us" ratio

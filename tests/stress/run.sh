@@ -23,37 +23,14 @@ mkdir -p "$work/ebin"
 SLACK_MB=${SLACK_MB:-64}
 flags="+P 2000000"
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-
-# run VM_COMMAND... ; prints "<phase>=<rss MB>" pairs and leaves output in $out
-run_one() {
-  out=$1; shift
-  : > "$out"
-  "$@" > "$out" 2> "$out.err" &
-  pid=$!
-  seen=""
-  report=""
-  while kill -0 "$pid" 2>/dev/null; do
-    for ph in $(awk '/^phase / {print $2}' "$out"); do
-      case " $seen " in *" $ph "*) continue ;; esac
-      seen="$seen $ph"
-      sleep 0.5
-      report="$report $ph=$(( $(rss_kb "$pid") / 1024 ))"
-    done
-    sleep 0.1
-  done
-  wait "$pid"
-  status=$?
-  echo "$report" > "$out.rss"
-  return $status
-}
+phases=$here/../../tools/rss-phases.sh
 
 fail=0
 for name in "$@"; do
   erlc -o "$work/ebin" "$here/$name.erl" || { fail=1; continue; }
   cmd="$build/bin/beamvm $flags -noshell -pa $work/ebin -run $name main"
   start=$(date +%s)
-  if ! run_one "$work/$name.vm.out" $cmd; then
+  if ! "$phases" "$work/$name.vm.out" $cmd > /dev/null; then
     echo "FAIL $name: beamvm exited with an error"; cat "$work/$name.vm.out.err" | head -20; fail=1; continue
   fi
   secs=$(( $(date +%s) - start ))
@@ -69,7 +46,7 @@ for name in "$@"; do
   grep -v "^phase" "$work/$name.vm.out" | sed 's/^/     /'
   if [ $with_erl = 1 ]; then
     start=$(date +%s)
-    run_one "$work/$name.erl.out" erl $flags -noshell -pa "$work/ebin" -run "$name" main
+    "$phases" "$work/$name.erl.out" erl $flags -noshell -pa "$work/ebin" -run "$name" main > /dev/null
     echo "     erl: $(( $(date +%s) - start ))s; MB:$(cat "$work/$name.erl.out.rss")"
   fi
 done
