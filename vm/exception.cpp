@@ -61,6 +61,24 @@ Term location_list(Process* p, const ModuleVersion* mv, const UWord* pc, Term ta
   return make_list(hp + 8);
 }
 
+// The call sites of the return addresses on p's stack, innermost first,
+// each moved back one word into its call instruction (so its line is the
+// call's), consecutive repeats and the one after `prev` collapsed, at most
+// `depth` of them (decremented for each).
+template <typename F>
+void for_each_call_site(Process* p, const UWord* prev, int& depth, F fn) {
+  for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
+    if (!is_return_address(*s)) continue;
+    const UWord* ra = reinterpret_cast<const UWord*>(*s);
+    if (ra == normal_exit_code()) continue;
+    if (ra - 1 != prev) {
+      prev = ra - 1;
+      fn(ra - 1);
+      depth--;
+    }
+  }
+}
+
 Term frame(Process* p, const Term* mfa, Term args_or_arity, Term loc) {
   return make_tuple(p, {mfa[0], mfa[1], args_or_arity, loc});
 }
@@ -162,19 +180,8 @@ void exc_save_trace(Process* p, const UWord* pc, const Term* x, const Term* func
     if (p->exc_error_info != NON_VALUE && is_map(p->exc_error_info))
       error_info = make_cons(p, make_tuple(p, {atom_put("error_info"), p->exc_error_info}), NIL);
   }
-  // Unique return addresses on the stack, innermost first, each moved back
-  // one word into its call instruction (so its line is the call's).
   if (!cps.empty()) prev = term_ptr<UWord>(cps.back());
-  for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
-    if (!is_return_address(*s)) continue;
-    const UWord* ra = reinterpret_cast<const UWord*>(*s);
-    if (ra == normal_exit_code()) continue;
-    if (ra - 1 != prev) {
-      prev = ra - 1;
-      cps.push_back(ptr_term(ra - 1));
-      depth--;
-    }
-  }
+  for_each_call_site(p, prev, depth, [&](const UWord* at) { cps.push_back(ptr_term(at)); });
   Term* hp = p->halloc(1 + RT_ERROR_INFO + cps.size());
   hp[0] = make_header(RT_ERROR_INFO + cps.size(), Sub::Tuple);
   hp[RT_TAG] = am_raw_trace_tag();
@@ -247,19 +254,12 @@ Term exc_current_stacktrace(Process* p, const UWord* pc) {
     const FunctionInfo* fi = mv ? mv->function_at(at) : nullptr;
     if (!fi) return;
     frames.push_back(frame(p, fi->mfa, fi->mfa[2], location_list(p, mv, at, NIL)));
-    depth--;
   };
-  const UWord* prev = pc;
-  if (pc && depth > 0) add(pc);
-  for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
-    if (!is_return_address(*s)) continue;
-    const UWord* ra = reinterpret_cast<const UWord*>(*s);
-    if (ra == normal_exit_code()) continue;
-    if (ra - 1 != prev) {
-      prev = ra - 1;
-      add(ra - 1);
-    }
+  if (pc && depth > 0) {
+    add(pc);
+    depth--;
   }
+  for_each_call_site(p, pc, depth, add);
   return make_list_from(p, frames.data(), frames.size());
 }
 

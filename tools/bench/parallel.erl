@@ -1,11 +1,12 @@
-%% A CPU-bound job split over 4 processes (for +S 1 vs +S 2).
+%% A CPU-bound job split over 4 processes (tools/bench-parallel.sh runs it
+%% with +S 1 and +S 2).
 -module(parallel).
 -export([main/0]).
 -include("bench.hrl").
 
 run() ->
     Self = self(),
-    Pids = [spawn(fun() -> Self ! {self(), fib(26)} end) || _ <- lists:seq(1, 4)],
+    Pids = [spawn(fun() -> Self ! {self(), fib(29)} end) || _ <- lists:seq(1, 4)],
     [receive {P, R} -> R end || P <- Pids].
 
 fib(N) when N < 2 -> N;
