@@ -56,12 +56,44 @@ constexpr uint32_t MAX_LOCAL_PID_SERIAL = (1u << 13) - 1;
 constexpr uint64_t MAX_LOCAL_PORT_NUMBER = (uint64_t(1) << 28) - 1;
 constexpr uint32_t MAX_LOCAL_REF_FIRST = 1u << 18;
 constexpr unsigned LOCAL_REF_NUMBERS = 3;
+constexpr uint32_t MAX_FUN_FREE = 255;  // the reference's MAX_ARG
 
 inline uint16_t rd16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
 inline uint32_t rd32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
 }
 inline uint64_t rd64(const uint8_t* p) { return uint64_t(rd32(p)) << 32 | rd32(p + 4); }
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// FLOAT_EXT's text, as the reference reads it: [+-]digits(.|,)digits, an
+// optional exponent [eE][+-]digits, then NUL (within the 31 bytes). The
+// value must be finite; one that underflows reads as (signed) zero.
+bool parse_float_text(const uint8_t* field, double* out) {
+  char buf[32];
+  std::memcpy(buf, field, 31);
+  buf[31] = 0;
+  if (std::memchr(buf, 0, 31) == nullptr) return false;
+  char* s = buf;
+  if (*s == '+' || *s == '-') s++;
+  if (!is_digit(*s)) return false;
+  while (is_digit(*s)) s++;
+  if (*s != '.' && *s != ',') return false;
+  *s++ = '.';
+  if (!is_digit(*s)) return false;
+  while (is_digit(*s)) s++;
+  if (*s == 'e' || *s == 'E') {
+    s++;
+    if (*s == '+' || *s == '-') s++;
+    if (!is_digit(*s)) return false;
+    while (is_digit(*s)) s++;
+  }
+  if (*s) return false;
+  double d = std::strtod(buf, nullptr);
+  if (!std::isfinite(d)) return false;
+  *out = d;
+  return true;
+}
 
 // One unit of pending work: `count` slots starting at `slot`, `stride`
 // words apart; or, when map_n is set, "finish the map at map_region".
@@ -241,7 +273,8 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
     return true;
   };
 
-  // Reads a small integer term (SMALL_INTEGER_EXT or INTEGER_EXT) at p.
+  // Reads an integer term whose value is a small integer, in any integer
+  // encoding (the reference decodes a term and checks it is small).
   auto read_int = [&](SWord* out) -> bool {
     NEED(1);
     if (*p == SMALL_INTEGER_EXT) {
@@ -254,6 +287,23 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
       NEED(5);
       *out = int32_t(rd32(p + 1));
       p += 5;
+      return true;
+    }
+    if (*p == SMALL_BIG_EXT || *p == LARGE_BIG_EXT) {
+      size_t hdr = *p == SMALL_BIG_EXT ? 2 : 5;
+      NEED(hdr + 1);
+      size_t n = *p == SMALL_BIG_EXT ? p[1] : rd32(p + 1);
+      bool neg = p[hdr] != 0;
+      p += hdr + 1;
+      NEED(n);
+      size_t used = n;
+      while (used > 0 && p[used - 1] == 0) used--;
+      uint64_t mag = 0;
+      if (used > 8) FAIL(BadValue);
+      for (size_t i = 0; i < used; i++) mag |= uint64_t(p[i]) << (8 * i);
+      if (mag > (neg ? uint64_t(MAX_SMALL) + 1 : uint64_t(MAX_SMALL))) FAIL(BadValue);
+      *out = neg ? SWord(0 - mag) : SWord(mag);
+      p += n;
       return true;
     }
     FAIL(BadTag);
@@ -375,12 +425,8 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
       }
       case FLOAT_EXT: {
         NEED(32);
-        char buf[32];
-        std::memcpy(buf, p + 1, 31);
-        buf[31] = 0;
-        char* endp;
-        double d = std::strtod(buf, &endp);
-        if (endp == buf || (*endp != 0) || !std::isfinite(d)) FAIL(BadValue);
+        double d;
+        if (!parse_float_text(p + 1, &d)) FAIL(BadValue);
         Term* o = ALLOC(FLOAT_WORDS);
         if (BUILD) *slot = make_float_at(o, d);
         p += 32;
@@ -582,10 +628,10 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
         p++;
         Term m, f;
         if (!read_atom(&m) || !read_atom(&f)) return false;
-        NEED(2);
-        if (*p != SMALL_INTEGER_EXT) FAIL(BadTag);
-        unsigned arity = p[1];
-        p += 2;
+        SWord a;
+        if (!read_int(&a)) return false;
+        if (a < 0 || a > SWord(UINT32_MAX)) FAIL(BadValue);
+        uint32_t arity = uint32_t(a);
         Term* o = ALLOC(EXPORT_FUN_WORDS);
         if (!BUILD && opts_.safe && !export_get(m, f, arity)) FAIL(BadValue);
         if (BUILD) *slot = make_export_fun_at(o, export_put(m, f, arity));
@@ -597,12 +643,14 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
         const uint8_t* uniq = p + 6;
         uint32_t index = rd32(p + 22);
         uint32_t num_free = rd32(p + 26);
+        if (num_free > MAX_FUN_FREE) FAIL(BadValue);
         p += 30;
         Term module;
         if (!read_atom(&module)) return false;
         SWord old_index, old_uniq;
         if (!read_int(&old_index) || !read_int(&old_uniq)) return false;
-        if (old_index < 0 || old_uniq < 0) FAIL(BadValue);
+        if (old_index < 0 || old_uniq < 0 || old_index > SWord(UINT32_MAX) || old_uniq > SWord(UINT32_MAX))
+          FAIL(BadValue);
         if (num_free > size_t(end - p)) FAIL(Truncated);
         Term* o = ALLOC(FUN_HEADER_WORDS + num_free);
         if (BUILD) {

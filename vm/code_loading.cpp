@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <mutex>
 
 #include "bifs/bif.h"
 #include "loader/beam_file.h"
+#include "loader/beam_md5.h"
 #include "loader/prepare.h"
 #include "vm/atom_table.h"
 #include "vm/code_table.h"
@@ -40,6 +42,9 @@ bool code_load_image(Term expected, const uint8_t* data, size_t size, const std:
     *message = file_name + ": " + why;
     return false;
   }
+  // The module checksum is also the `uniq` of its funs (NEW_FUN_EXT).
+  beam_module_md5(*bf, mv->md5);
+  for (FunEntry* fe : mv->lambdas) std::memcpy(fe->uniq, mv->md5, sizeof fe->uniq);
   if (mv->on_load) {
     *reason = atom_put("on_load_not_allowed");
     *message = file_name + ": -on_load functions are not supported yet";
