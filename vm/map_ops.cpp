@@ -180,7 +180,10 @@ Term map_from_list_pairs(Process* p, const Term* keys, const Term* values, UWord
   for (UWord i = 0; i < n; i++) {
     UWord k = order[i];
     if (!ks.empty() && term_compare_exact(ks.back(), keys[k]) == 0) {
-      vs.back() = values[k];  // stable sort: a later duplicate replaces
+      // Stable sort: a later duplicate replaces key (0.0 and -0.0 are the
+      // same key) and value.
+      ks.back() = keys[k];
+      vs.back() = values[k];
       continue;
     }
     ks.push_back(keys[k]);

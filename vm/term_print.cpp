@@ -96,7 +96,10 @@ bool print_ascii_binary(std::string& out, Term t) {
   for (UWord i = 0; i < v.bit_size / 8; i++)
     if (b[i] < ' ' || b[i] >= 127) return false;
   out += "<<\"";
-  out.append(reinterpret_cast<const char*>(b), v.bit_size / 8);
+  for (UWord i = 0; i < v.bit_size / 8; i++) {
+    if (b[i] == '"') out.push_back('\\');  // the reference escapes only the quote
+    out.push_back(char(b[i]));
+  }
   out += "\">>";
   return true;
 }
