@@ -49,9 +49,11 @@ class Collector {
   bool in_from_space(const Term* ptr) const {
     if (ptr >= young_lo_ && ptr < young_hi_) return true;
     if (major_ && ptr >= old_lo_ && ptr < old_hi_) return true;
-    for (const auto& r : frags_)
-      if (ptr >= r.first && ptr < r.second) return true;
-    return false;
+    // Fragments are sorted by address (run): the last one starting at or
+    // below ptr is the only candidate.
+    auto it = std::upper_bound(frags_.begin(), frags_.end(), ptr,
+                               [](const Term* q, const auto& r) { return q < r.first; });
+    return it != frags_.begin() && ptr < std::prev(it)->second;
   }
   // Where a live young object goes: mature ones to the old heap (minor only).
   Term*& dest_for(const Term* ptr) {
@@ -159,6 +161,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   for (HeapFragment* f = p->mbuf; f; f = f->next) frags_.push_back({f->mem, f->mem + f->used});
   for (Message* m = p->msg_first; m; m = m->next)
     if (m->frag) frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
+  std::sort(frags_.begin(), frags_.end());
 
   size_t stack_words = size_t(p->hend - p->stop);
   size_t young_used = size_t(p->htop - p->heap);

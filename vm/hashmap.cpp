@@ -1,7 +1,6 @@
 #include "vm/hashmap.h"
 
 #include <algorithm>
-#include <bit>
 
 #include "vm/compare.h"
 #include "vm/term_hash.h"
@@ -23,7 +22,13 @@ inline uint32_t path_order(uint32_t h) {
   return __builtin_bswap32(h);
 }
 
-inline unsigned popcount(uint32_t x) { return unsigned(std::popcount(x)); }
+// Bitmaps are 16 bits; without -mpopcnt std::popcount is a library call.
+inline unsigned popcount(uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return (x * 0x01010101u) >> 24;
+}
 
 inline Term make_leaf(Term** hp, Term key, Term value) {
   Term* c = *hp;
