@@ -9,6 +9,12 @@ namespace bvm {
 
 namespace {
 
+MapKeyHashFn hash_for_testing = nullptr;
+
+inline uint32_t key_hash(Term key, uint32_t depth) {
+  return hash_for_testing ? hash_for_testing(key, depth) : map_key_hash(key, depth);
+}
+
 inline bool key_eq(Term a, Term b) {
   if (a == b) return true;
   if (is_immed(a) || is_immed(b)) return false;
@@ -55,11 +61,13 @@ inline UWord node_words(unsigned kind, UWord children) { return 2 + (kind == MAP
 
 // ---------------------------------------------------------------- paths
 
-HashPath::HashPath(Term key) : key_(key), hash_(map_key_hash(key, 0)) {}
+void hashmap_set_hash_for_testing(MapKeyHashFn fn) { hash_for_testing = fn; }
+
+HashPath::HashPath(Term key) : key_(key), hash_(key_hash(key, 0)) {}
 
 void HashPath::rehash(unsigned group) {
   group_ = group;
-  hash_ = map_key_hash(key_, group);
+  hash_ = key_hash(key_, group);
 }
 
 // ---------------------------------------------------------------- lookup
@@ -303,6 +311,7 @@ Term HashmapUpdate::rebuild(Term** hp, UWord* words) {
           res = c[1 - s.pos];
         } else {
           *words += node_words(MAP_COLLISION, n - 1);
+          res = make_small(0);  // counting: a node, neither removed nor a leaf
           if (BUILD) {
             Term* ch = start_node(hp, MAP_COLLISION, uint32_t(n - 1), n - 1, 0);
             for (UWord j = 0, k = 0; j < n; j++)
@@ -365,7 +374,7 @@ Term HashmapUpdate::rebuild(Term** hp, UWord* words) {
 
 unsigned HashmapBuilder::slot(const Entry& e, unsigned level) const {
   unsigned group = level / 8;
-  uint32_t h = group == 0 ? e.hash0 : map_key_hash(e.key, group);
+  uint32_t h = group == 0 ? e.hash0 : key_hash(e.key, group);
   return (h >> (4 * (level % 8))) & 0xF;
 }
 
@@ -397,7 +406,7 @@ bool HashmapBuilder::resolve_run(size_t lo, size_t hi, bool reject, std::vector<
     for (size_t i = 0; i < unique.size(); i++) {
       deep[i].at = i;
       deep[i].order[0] = unique[i].sort0;
-      for (unsigned g = 1; g < GROUPS; g++) deep[i].order[g] = path_order(map_key_hash(unique[i].key, g));
+      for (unsigned g = 1; g < GROUPS; g++) deep[i].order[g] = path_order(key_hash(unique[i].key, g));
     }
     // Stable: keys whose paths agree completely stay in key order.
     std::stable_sort(deep.begin(), deep.end(), [](const Deep& a, const Deep& b) {
@@ -412,7 +421,7 @@ bool HashmapBuilder::resolve_run(size_t lo, size_t hi, bool reject, std::vector<
 
 bool HashmapBuilder::finish(bool reject_duplicates) {
   for (Entry& e : entries_) {
-    e.hash0 = map_key_hash(e.key, 0);
+    e.hash0 = key_hash(e.key, 0);
     e.sort0 = path_order(e.hash0);
   }
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {

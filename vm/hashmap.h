@@ -61,6 +61,11 @@ class HashPath {
 // The value under `key` in the hash map, or NON_VALUE.
 Term hashmap_get(Term map, Term key);
 
+// For tests: places keys by `fn` instead of map_key_hash (nullptr: back to
+// it), to reach collision nodes, which real hashes practically never do.
+using MapKeyHashFn = uint32_t (*)(Term key, uint32_t depth);
+void hashmap_set_hash_for_testing(MapKeyHashFn fn);
+
 // Visits the leaves ([K|V] cons cells) depth first, lowest slot first: the
 // order of maps:iterator/1 (maps:to_list/1 is the reverse).
 template <typename F>
