@@ -6,6 +6,10 @@
 %% them only order-independent results are printed.
 -module(large_maps).
 -export([main/0]).
+-large_attr(#{1 => a, 2 => b, 3 => c, 4 => d, 5 => e, 6 => f, 7 => g, 8 => h, 9 => i, 10 => j,
+              11 => k, 12 => l, 13 => m, 14 => n, 15 => o, 16 => p, 17 => q, 18 => r, 19 => s,
+              20 => t, 21 => u, 22 => v, 23 => w, 24 => x, 25 => y, 26 => z, 27 => aa, 28 => bb,
+              29 => cc, 30 => dd, 31 => ee, 32 => ff, 33 => gg, 34 => hh}).
 
 main() ->
     orders(),
@@ -346,7 +350,8 @@ literals() ->
     p(L =:= maps:from_list([{I, I * 3} || I <- lists:seq(1, 40)])),
     p(built(1, 2)),
     p(maps:keys(built(x, y))),
-    p((lit())#{1 := changed, 41 => added}).
+    p((lit())#{1 := changed, 41 => added}),
+    p(proplists:get_value(large_attr, module_info(attributes))).
 
 lit() ->
     #{1 => 3, 2 => 6, 3 => 9, 4 => 12, 5 => 15, 6 => 18, 7 => 21, 8 => 24, 9 => 27, 10 => 30,
