@@ -295,7 +295,26 @@ comparisons() ->
     K2 = maps:from_list([{I, x} || I <- lists:seq(2, 35)] ++ [{1.0, x}]),
     p([K1 == K2, K1 =:= K2, K1 < K2, K2 < K1, maps:is_key(1, K2), maps:is_key(1.0, K2)]),
     p(lists:sort([K2, K1])),
-    p(maps:keys(K2)).
+    p(maps:keys(K2)),
+    %% Same keys: the smallest key whose values differ decides.
+    H = ints(100),
+    Hs = [H#{50 := 0, 10 := 1000}, H#{50 := 0, 90 := 1000}, H#{99 := -1}, H#{1 := 3.0}, H#{1 := 4.0},
+          H#{2 := {x}, 3 := 0}, H#{100 := [a]}, H],
+    p([[erts_internal:cmp_term(X, Y) || Y <- Hs] || X <- Hs]),
+    p([[X == Y || Y <- Hs] || X <- Hs]),
+    p([[X < Y || Y <- Hs] || X <- Hs]),
+    p([maps:get(100, X, none) || X <- lists:sort(Hs)]),
+    %% Different keys: the smallest key in only one map decides.
+    Ks = [maps:put(1000, x, maps:remove(1, H)), maps:put(0, x, maps:remove(100, H)),
+          maps:put(-5, x, maps:remove(50, H)), maps:put(50.0, x, maps:remove(50, H)),
+          maps:put({1}, x, maps:remove(2, H)), maps:put(1.0e10, 1, maps:remove(99, H)), H],
+    p([[erts_internal:cmp_term(X, Y) || Y <- Ks] || X <- Ks]),
+    p([[X == Y || Y <- Ks] || X <- Ks]),
+    p(lists:sort(fun(X, Y) -> X >= Y end, Ks) =:= lists:reverse(lists:sort(Ks))),
+    %% Nested: large maps as values of large maps.
+    N1 = maps:from_list([{I, ints(40)} || I <- lists:seq(1, 40)]),
+    N2 = maps:update(20, (ints(40))#{7 := 7.0}, N1),
+    p([N1 == N2, N1 =:= N2, N1 < N2, erts_internal:cmp_term(N1, N2), erts_internal:cmp_term(N2, N1)]).
 
 hashing() ->
     Ms = [ints(33), ints(100), ints(1000), maps:from_list([{{I}, <<I>>} || I <- lists:seq(1, 50)]),
