@@ -18,9 +18,6 @@ namespace {
 
 Term badmap(Process* p, Term m) { return raise_error_tuple(p, am::badmap, m); }
 
-// Pairs in the order maps:keys/1 and maps:values/1 list them.
-void listing_order(Term m, std::vector<std::pair<Term, Term>>& pairs) { map_pairs_iteration_order(m, pairs); }
-
 // The smaller map's pairs put into the much larger hash map one by one;
 // `small_wins`: the smaller map's values replace the larger's.
 Term merge_into(Process* p, Term big, Term small, bool small_wins) {
@@ -104,7 +101,7 @@ BIF_FN(maps_take_2) {
 BIF_FN(maps_keys_1) {
   if (!is_map(args[0])) return badmap(p, args[0]);
   std::vector<std::pair<Term, Term>> pairs;
-  listing_order(args[0], pairs);
+  map_pairs_iteration_order(args[0], pairs);
   Term* hp = p->halloc(2 * pairs.size());
   Term l = NIL;
   for (size_t i = pairs.size(); i-- > 0; hp += 2) {
@@ -118,7 +115,7 @@ BIF_FN(maps_keys_1) {
 BIF_FN(maps_values_1) {
   if (!is_map(args[0])) return badmap(p, args[0]);
   std::vector<std::pair<Term, Term>> pairs;
-  listing_order(args[0], pairs);
+  map_pairs_iteration_order(args[0], pairs);
   Term* hp = p->halloc(2 * pairs.size());
   Term l = NIL;
   for (size_t i = pairs.size(); i-- > 0; hp += 2) {
@@ -185,11 +182,13 @@ Term map_next_flat(Process* p, Term path, Term m, bool iterator, Term acc) {
   if (!is_small(path) || n < UWord(path) >> 4) return raise_badarg(p);
   Term keys = flatmap_keys(m);
   const Term* vals = flatmap_values(m);
-  Term r = iterator ? atom_put("none") : acc;
-  for (UWord i = n; i-- > 0;) {
-    Term kv = iterator ? make_tuple(p, {tuple_elem(keys, i + 1), vals[i], r}) : make_tuple(p, {tuple_elem(keys, i + 1), vals[i]});
-    r = iterator ? kv : make_cons(p, kv, r);
+  if (iterator) {
+    Term r = atom_put("none");
+    for (UWord i = n; i-- > 0;) r = make_tuple(p, {tuple_elem(keys, i + 1), vals[i], r});
+    return r;
   }
+  Term r = acc;
+  for (UWord i = n; i-- > 0;) r = make_cons(p, make_tuple(p, {tuple_elem(keys, i + 1), vals[i]}), r);
   return r;
 }
 
