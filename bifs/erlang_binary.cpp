@@ -1,10 +1,11 @@
-// erlang: binaries and iolists; unicode:characters_to_binary/list.
+// erlang: binaries and iolists.
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "bifs/bin_util.h"
 #include "bifs/text.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
@@ -14,22 +15,51 @@ namespace bvm {
 
 namespace {
 
-// Appends an iolist's bytes (and trailing bits, if `bits_ok`); false if it is not one.
-bool flatten_iolist(Term t, std::string& out, UWord* extra_bits, unsigned* last_bits_value, bool bits_ok) {
+// The contents of an iolist (bytes, binaries, nested lists, a binary as a
+// list's tail), written bit by bit so that list_to_bitstring/1 can place
+// bitstrings anywhere.
+class IoListWriter {
+ public:
+  // count_only: only bits() is wanted.
+  explicit IoListWriter(bool bits_ok, bool count_only = false) : bits_ok_(bits_ok), count_only_(count_only) {}
+  // False if `t` is not such a list (or holds a bitstring when not allowed).
+  bool write(Term t);
+  UWord bits() const { return bits_; }
+  // The result as a binary, or a bitstring when bits() is not whole bytes.
+  Term to_bitstring(Process* p) const;
+
+ private:
+  void put_byte(uint8_t b) { put_bits(&b, 0, 8); }
+  void put_bits(const uint8_t* src, UWord src_off, UWord n);
+
+  bool bits_ok_;
+  bool count_only_;
+  std::vector<uint8_t> buf_;
+  UWord bits_ = 0;
+};
+
+void IoListWriter::put_bits(const uint8_t* src, UWord src_off, UWord n) {
+  if (count_only_) {
+    bits_ += n;
+    return;
+  }
+  buf_.resize((bits_ + n + 7) / 8 + 1);
+  copy_bits(src, src_off, buf_.data(), bits_, n);
+  bits_ += n;
+}
+
+bool IoListWriter::write(Term t) {
   std::vector<Term> stack{t};
-  *extra_bits = 0;
   while (!stack.empty()) {
     Term x = stack.back();
     stack.pop_back();
-    if (*extra_bits) return false;  // a bitstring must be last
     if (is_nil(x)) continue;
     if (is_list(x)) {
-      // Push the tail first so the head is processed first.
-      stack.push_back(cdr(x));
+      stack.push_back(cdr(x));  // after the head
       Term h = car(x);
       if (is_small(h)) {
         if (small_val(h) < 0 || small_val(h) > 255) return false;
-        out.push_back(char(small_val(h)));
+        put_byte(uint8_t(small_val(h)));
       } else if (is_list(h) || is_nil(h) || is_bitstring(h)) {
         stack.push_back(h);
       } else {
@@ -37,27 +67,42 @@ bool flatten_iolist(Term t, std::string& out, UWord* extra_bits, unsigned* last_
       }
       continue;
     }
-    if (is_bitstring(x)) {
-      BitView v = bitstring_view(x);
-      size_t whole = v.bit_size / 8;
-      size_t at = out.size();
-      out.resize(at + whole + (v.bit_size % 8 ? 1 : 0));
-      copy_bits(v.base, v.bit_offset, reinterpret_cast<uint8_t*>(out.data() + at), 0, v.bit_size);
-      if (v.bit_size % 8) {
-        if (!bits_ok) return false;
-        *extra_bits = v.bit_size % 8;
-        *last_bits_value = static_cast<unsigned char>(out.back());
-        out.pop_back();
-      }
-      continue;
-    }
-    return false;
+    if (!is_bitstring(x)) return false;
+    BitView v = bitstring_view(x);
+    if (v.bit_size % 8 && !bits_ok_) return false;
+    put_bits(v.base, v.bit_offset, v.bit_size);
   }
   return true;
 }
 
-Term bytes_to_binary(Process* p, const std::string& s) {
-  return make_binary(p, reinterpret_cast<const uint8_t*>(s.data()), s.size());
+Term IoListWriter::to_bitstring(Process* p) const {
+  size_t bytes = (bits_ + 7) / 8;
+  uint8_t* data;
+  Term bin = alloc_binary(p, bytes, &data);
+  if (bytes) std::memcpy(data, buf_.data(), bytes);
+  if (bits_ % 8 == 0) return bin;
+  return make_sub_bin(p->halloc(SUB_BIN_WORDS), bin, 0, bits_);
+}
+
+// A bitstring that is a whole number of bytes and starts on a byte boundary
+// (list_to_binary([B]) returns such a B itself).
+bool is_aligned_binary(Term t) {
+  if (!is_bitstring(t)) return false;
+  BitView v = bitstring_view(t);
+  return v.bit_size % 8 == 0 && v.byte_aligned();
+}
+
+Term list_to_binary(Process* p, Term list, bool bits_ok) {
+  if (is_nil(list)) {
+    uint8_t* data;
+    return alloc_binary(p, 0, &data);
+  }
+  if (!is_list(list)) return raise_badarg(p);
+  Term h = car(list);
+  if (is_nil(cdr(list)) && (bits_ok ? is_bitstring(h) : is_aligned_binary(h))) return h;
+  IoListWriter w(bits_ok);
+  if (!w.write(list)) return raise_badarg(p);
+  return w.to_bitstring(p);
 }
 
 }  // namespace
@@ -74,234 +119,72 @@ BIF_FN(erlang_bit_size_1) {
 
 BIF_FN(erlang_binary_to_list_1) {
   if (!is_bitstring(args[0]) || bitstring_bits(args[0]) % 8) return raise_badarg(p);
-  return latin1_to_list(p, binary_bytes(args[0]));
+  return latin1_to_list(p, BinaryBytes(args[0]).view());
 }
 
+// Start and Stop are 1-based and inclusive; a bitstring's whole bytes count.
 BIF_FN(erlang_binary_to_list_3) {
   Term b = args[0];
-  if (!is_bitstring(b) || bitstring_bits(b) % 8 || !is_small(args[1]) || !is_small(args[2])) return raise_badarg(p);
-  SWord start = small_val(args[1]), stop = small_val(args[2]);
-  SWord size = SWord(bitstring_bits(b) / 8);
-  if (start < 1 || stop > size || start > stop) return raise_badarg(p);
-  std::string bytes = binary_bytes(b);
-  return latin1_to_list(p, std::string_view(bytes).substr(size_t(start - 1), size_t(stop - start + 1)));
+  uint64_t start, stop;
+  if (!is_bitstring(b) || !term_to_uint64(args[1], &start) || !term_to_uint64(args[2], &stop)) return raise_badarg(p);
+  size_t size = binary_byte_size(b);
+  if (start < 1 || start > size || stop < 1 || stop > size || stop < start) return raise_badarg(p);
+  return latin1_to_list(p, BinaryBytes(b).view().substr(size_t(start - 1), size_t(stop - start + 1)));
 }
 
+// The bytes, then the trailing bits as a bitstring (a sub-binary of the
+// original, as in the reference).
 BIF_FN(erlang_bitstring_to_list_1) {
   Term b = args[0];
   if (!is_bitstring(b)) return raise_badarg(p);
-  BitView v = bitstring_view(b);
-  std::string bytes = binary_bytes(b);
+  UWord bits = bitstring_bits(b);
+  size_t size = bits / 8;
   Term tail = NIL;
-  if (v.bit_size % 8) {
-    unsigned rem = unsigned(v.bit_size % 8);
-    uint8_t last[2] = {0, 0};
-    copy_bits(v.base, v.bit_offset + (v.bit_size - rem), last, 0, rem);
-    Term* hp = p->halloc(SUB_BIN_WORDS + heap_bin_words(1));
-    Term hb = make_heap_bin(hp, last, 1);
-    Term sb = make_sub_bin(hp + heap_bin_words(1), hb, 0, rem);
-    tail = make_cons(p, sb, NIL);
+  if (bits % 8) {
+    if (size == 0) return make_cons(p, b, NIL);
+    tail = make_cons(p, make_sub_binary(p, b, size * 8, bits % 8), NIL);
   }
-  Term* hp = p->halloc(2 * bytes.size());
+  BinaryBytes bytes(b);
   Term l = tail;
-  for (size_t i = bytes.size(); i-- > 0;) {
-    hp[2 * i] = make_small(static_cast<unsigned char>(bytes[i]));
-    hp[2 * i + 1] = l;
-    l = make_list(hp + 2 * i);
-  }
+  for (size_t i = size; i-- > 0;) l = make_cons(p, make_small(bytes.data()[i]), l);
   return l;
 }
 
-BIF_FN(erlang_list_to_binary_1) {
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if (!flatten_iolist(args[0], s, &extra, &last, false)) return raise_badarg(p);
-  return bytes_to_binary(p, s);
-}
+BIF_FN(erlang_list_to_binary_1) { return list_to_binary(p, args[0], false); }
 
 BIF_FN(erlang_iolist_to_binary_1) {
   if (is_bitstring(args[0])) {
     if (bitstring_bits(args[0]) % 8) return raise_badarg(p);
     return args[0];
   }
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if (!flatten_iolist(args[0], s, &extra, &last, false)) return raise_badarg(p);
-  return bytes_to_binary(p, s);
+  return list_to_binary(p, args[0], false);
 }
 
-BIF_FN(erlang_list_to_bitstring_1) {
-  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
-  std::string s;
-  UWord extra;
-  unsigned last = 0;
-  if (!flatten_iolist(args[0], s, &extra, &last, true)) return raise_badarg(p);
-  if (!extra) return bytes_to_binary(p, s);
-  s.push_back(char(last));
-  Term bin = bytes_to_binary(p, s);
-  return make_sub_bin(p->halloc(SUB_BIN_WORDS), bin, 0, (s.size() - 1) * 8 + extra);
-}
+BIF_FN(erlang_list_to_bitstring_1) { return list_to_binary(p, args[0], true); }
 
 BIF_FN(erlang_iolist_size_1) {
   if (is_bitstring(args[0])) {
     if (bitstring_bits(args[0]) % 8) return raise_badarg(p);
     return make_small(SWord(bitstring_bits(args[0]) / 8));
   }
-  std::string s;
-  UWord extra;
-  unsigned last;
-  if ((!is_list(args[0]) && !is_nil(args[0])) || !flatten_iolist(args[0], s, &extra, &last, false))
-    return raise_badarg(p);
-  return make_small(SWord(s.size()));
+  IoListWriter w(false, true);
+  if ((!is_list(args[0]) && !is_nil(args[0])) || !w.write(args[0])) return raise_badarg(p);
+  return make_uinteger(p, w.bits() / 8);
 }
 
-static Term sub_binary(Process* p, Term b, UWord byte_off, UWord bytes) {
-  BitView v = bitstring_view(b);
-  Term orig = header_sub(boxed_header(b)) == Sub::SubBin ? boxed_val(b)[3] : b;
-  return make_sub_bin(p->halloc(SUB_BIN_WORDS), orig, v.bit_offset + byte_off * 8, bytes * 8);
-}
-
+// Bitstrings are accepted: the split counts whole bytes, and the trailing
+// bits stay with the second part.
 BIF_FN(erlang_split_binary_2) {
   Term b = args[0];
-  if (!is_bitstring(b) || !is_small(args[1]) || small_val(args[1]) < 0) return raise_badarg(p);
-  UWord bits = bitstring_bits(b);
-  if (bits % 8) return raise_badarg(p);
-  UWord pos = UWord(small_val(args[1]));
-  if (pos > bits / 8) return raise_badarg(p);
-  Term a = sub_binary(p, b, 0, pos);
-  Term c = sub_binary(p, b, pos, bits / 8 - pos);
-  return make_tuple(p, {a, c});
+  uint64_t pos;
+  if (!is_bitstring(b) || !term_to_uint64(args[1], &pos) || pos > binary_byte_size(b)) return raise_badarg(p);
+  Term left = extract_sub_binary(p, b, 0, pos * 8);
+  Term right = extract_sub_binary(p, b, pos * 8, bitstring_bits(b) - pos * 8);
+  return make_tuple(p, {left, right});
 }
 
-static Term binary_part(Process* p, Term b, Term start_t, Term len_t) {
-  if (!is_bitstring(b) || bitstring_bits(b) % 8 || !is_small(start_t) || !is_small(len_t)) return raise_badarg(p);
-  SWord start = small_val(start_t), len = small_val(len_t);
-  SWord size = SWord(bitstring_bits(b) / 8);
-  if (len < 0) {
-    start += len;
-    len = -len;
-  }
-  if (start < 0 || start > size || start + len > size) return raise_badarg(p);
-  return sub_binary(p, b, UWord(start), UWord(len));
-}
-
-BIF_FN(erlang_binary_part_2) {
-  Term pos = args[1];
-  if (!is_tuple(pos) || tuple_arity(pos) != 2) return raise_badarg(p);
-  return binary_part(p, args[0], tuple_elem(pos, 1), tuple_elem(pos, 2));
-}
-BIF_FN(erlang_binary_part_3) { return binary_part(p, args[0], args[1], args[2]); }
-
-// unicode:characters_to_binary(Data, InEncoding) and characters_to_list(Data, InEncoding)
-// for InEncoding latin1 | unicode | utf8. Malformed data gives
-// {error, Converted, Rest}; a truncated UTF-8 sequence at the end of a
-// binary gives {incomplete, Converted, Rest}.
-namespace {
-enum class CharsResult { Ok, Error, Incomplete };
-
-CharsResult chars_to_utf8(Term data, bool latin1, std::string& out, Term* rest_out) {
-  std::vector<Term> stack{data};
-  while (!stack.empty()) {
-    Term x = stack.back();
-    stack.pop_back();
-    if (is_nil(x)) continue;
-    if (is_list(x)) {
-      Term h = car(x);
-      if (is_small(h)) {
-        SWord c = small_val(h);
-        if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || (latin1 && c > 255)) {
-          *rest_out = x;
-          return CharsResult::Error;
-        }
-        append_utf8(out, uint32_t(c));
-        stack.push_back(cdr(x));
-        continue;
-      }
-      if (is_list(h) || is_nil(h) || is_bitstring(h)) {
-        stack.push_back(cdr(x));
-        stack.push_back(h);
-        continue;
-      }
-      *rest_out = x;
-      return CharsResult::Error;
-    }
-    if (is_bitstring(x)) {
-      if (bitstring_bits(x) % 8) {
-        *rest_out = x;
-        return CharsResult::Error;
-      }
-      std::string bytes = binary_bytes(x);
-      if (latin1) {
-        for (unsigned char c : bytes) append_utf8(out, c);
-        continue;
-      }
-      size_t i = 0;
-      while (i < bytes.size()) {
-        size_t j = i;
-        unsigned char c = static_cast<unsigned char>(bytes[j]);
-        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (n == 0) break;
-        if (i + n > bytes.size()) {
-          bool ok_prefix = true;
-          for (size_t k = i + 1; k < bytes.size(); k++) ok_prefix &= (static_cast<unsigned char>(bytes[k]) & 0xC0) == 0x80;
-          if (ok_prefix && stack.empty()) {
-            *rest_out = NON_VALUE;  // the caller builds the rest binary
-            out.append(bytes.substr(i));
-            return CharsResult::Incomplete;
-          }
-          break;
-        }
-        if (utf8_count(std::string_view(bytes).substr(i, n)) != 1) break;
-        out.append(bytes, i, n);
-        i += n;
-      }
-      if (i < bytes.size()) {
-        *rest_out = NON_VALUE;
-        out.append(bytes.substr(i));
-        return CharsResult::Error;
-      }
-      continue;
-    }
-    *rest_out = x;
-    return CharsResult::Error;
-  }
-  return CharsResult::Ok;
-}
-
-Term chars_convert(Process* p, Term data, Term enc, bool to_list) {
-  bool latin1;
-  if (enc == atom_put("latin1")) latin1 = true;
-  else if (enc == atom_put("unicode") || enc == atom_put("utf8")) latin1 = false;
-  else return raise_badarg(p);
-  std::string out;
-  Term rest = NIL;
-  size_t before = 0;
-  CharsResult r = chars_to_utf8(data, latin1, out, &rest);
-  (void)before;
-  auto result = [&](const std::string& s) {
-    return to_list ? utf8_to_list(p, s) : make_binary(p, reinterpret_cast<const uint8_t*>(s.data()), s.size());
-  };
-  if (r == CharsResult::Ok) return result(out);
-  if (rest == NON_VALUE) {
-    // The tail of a binary failed: split `out` into converted and rest bytes.
-    // chars_to_utf8 appended the unconverted bytes last; find where they start.
-    size_t good = out.size();
-    while (good > 0 && utf8_count(std::string_view(out).substr(0, good)) < 0) good--;
-    std::string rest_bytes = out.substr(good);
-    out.resize(good);
-    Term rb = make_binary(p, reinterpret_cast<const uint8_t*>(rest_bytes.data()), rest_bytes.size());
-    return make_tuple(p, {r == CharsResult::Error ? am::error : atom_put("incomplete"), result(out), rb});
-  }
-  if (!is_list(data) && !is_nil(data) && !is_bitstring(data)) return raise_badarg(p);
-  return make_tuple(p, {am::error, result(out), rest});
-}
-}  // namespace
-
-BIF_FN(unicode_characters_to_binary_2) { return chars_convert(p, args[0], args[1], false); }
-BIF_FN(unicode_characters_to_list_2) { return chars_convert(p, args[0], args[1], true); }
+// The same as binary:part/2,3.
+BIF_FN(erlang_binary_part_2) { return binary_part_2(p, args); }
+BIF_FN(erlang_binary_part_3) { return binary_part_3(p, args); }
 
 }  // namespace bvm

@@ -8,7 +8,7 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
-#include "bifs/md5.h"
+#include "vm/md5.h"
 #include "bifs/text.h"
 #include "vm/binary.h"
 #include "vm/bits.h"

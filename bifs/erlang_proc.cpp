@@ -14,7 +14,8 @@
 #include "vm/exception.h"
 #include "vm/identity.h"
 #include "vm/interp.h"
-#include "vm/messages.h"
+#include "vm/registry.h"
+#include "vm/signals.h"
 #include "vm/term_print.h"
 #include "vm/vm.h"
 
@@ -25,27 +26,44 @@ BIF_FN(erlang_self_0) {
   return p->id;
 }
 
-BIF_FN(erlang_spawn_3) {
-  if (!is_atom(args[0]) || !is_atom(args[1]) || list_length(args[2]) < 0) return raise_badarg(p);
-  Process* child = process_spawn(p, args[0], args[1], args[2]);
-  if (!child) return raise_system_limit(p);
-  return child->id;
+// Sends to a pid, a registered name, {Name, Node} or an alias; false: badarg.
+static bool do_send(Process* p, Term to, Term msg) {
+  if (is_local_pid(to)) {
+    send_message(p, to, msg);  // to a dead process: dropped
+    return true;
+  }
+  if (is_atom(to)) {
+    Term pid = registry_whereis(to);
+    if (pid == NON_VALUE) return false;
+    send_message(p, pid, msg);
+    return true;
+  }
+  if (is_tuple(to) && tuple_arity(to) == 2 && is_atom(tuple_elem(to, 1)) && is_atom(tuple_elem(to, 2))) {
+    if (tuple_elem(to, 2) == local_node()->name) {
+      Term pid = registry_whereis(tuple_elem(to, 1));
+      if (pid != NON_VALUE) send_message(p, pid, msg);
+    }
+    return true;  // another node: not connected, dropped
+  }
+  if (is_ref(to)) {
+    send_alias_message(p, to, msg);
+    return true;
+  }
+  if (is_pid(to)) return true;  // another node's: not connected, dropped
+  return false;
 }
 
 BIF_FN(erlang_send_2) {
-  Term to = args[0], msg = args[1];
-  if (is_local_pid(to)) {
-    Process* r = process_lookup(to);
-    if (r) message_send(p, r, msg);
-    return msg;
-  }
-  if (is_atom(to)) {
-    Process* r = process_whereis(to);
-    if (!r) return raise_badarg(p);
-    message_send(p, r, msg);
-    return msg;
-  }
-  return raise_badarg(p);
+  if (!do_send(p, args[0], args[1])) return raise_badarg(p);
+  return args[1];
+}
+
+BIF_FN(erlang_send_3) {
+  if (list_length(args[2]) < 0) return raise_badarg(p);
+  for (Term l = args[2]; is_list(l); l = cdr(l))
+    if (car(l) != atom_put("noconnect") && car(l) != atom_put("nosuspend")) return raise_badarg(p);
+  if (!do_send(p, args[0], args[1])) return raise_badarg(p);
+  return am::ok;
 }
 
 BIF_FN(erlang_exit_1) { return raise_exit(p, args[0]); }
@@ -110,12 +128,7 @@ BIF_FN(erlang_apply_3) {
 }
 
 static Term do_halt(Process* p, Term status) {
-  if (is_small(status) && small_val(status) >= 0) {
-    std::fflush(stdout);
-    vm_halt(int(small_val(status) & 0xFF));
-    p->trap_value = am::true_;
-    return BIF_YIELD;
-  }
+  if (is_small(status) && small_val(status) >= 0) vm_halt(int(small_val(status) & 0xFF));
   if (status == atom_put("abort")) {
     std::fflush(stdout);
     std::abort();
@@ -125,8 +138,6 @@ static Term do_halt(Process* p, Term status) {
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n", slogan.c_str());
     vm_halt(1);
-    p->trap_value = am::true_;
-    return BIF_YIELD;
   }
   return raise_badarg(p);
 }
@@ -143,10 +154,7 @@ BIF_FN(erlang_halt_2) {
 
 BIF_FN(erlang_make_ref_0) {
   (void)args;
-  static std::atomic<uint64_t> counter{1};
-  uint64_t n = counter.fetch_add(1);
-  uint32_t nums[3] = {uint32_t(n & 0x3FFFF), uint32_t(n >> 18), uint32_t(n >> 50)};
-  return make_ref_at(p->halloc(LOCAL_REF_WORDS), Sub::Ref, nullptr, nums, 3);
+  return make_ref_term(p, new_ref_numbers());
 }
 
 // ---- process dictionary: pairs K, V in p->dict
@@ -206,36 +214,6 @@ BIF_FN(erlang_erase_0) {
   Term all = erlang_get_0(p, args);
   p->dict.clear();
   return all;
-}
-
-BIF_FN(erlang_group_leader_0) {
-  (void)args;
-  return p->group_leader;
-}
-
-BIF_FN(erlang_group_leader_2) {
-  Process* target = process_lookup(args[1]);
-  if (!is_pid(args[0]) || !target) return raise_badarg(p);
-  target->group_leader = args[0];
-  return am::true_;
-}
-
-BIF_FN(erlang_register_2) {
-  Term name = args[0];
-  Process* target = process_lookup(args[1]);
-  if (!is_atom(name) || name == am::undefined || !target || !process_register(name, target)) return raise_badarg(p);
-  return am::true_;
-}
-
-BIF_FN(erlang_unregister_1) {
-  if (!is_atom(args[0]) || !process_unregister(args[0])) return raise_badarg(p);
-  return am::true_;
-}
-
-BIF_FN(erlang_whereis_1) {
-  if (!is_atom(args[0])) return raise_badarg(p);
-  Process* r = process_whereis(args[0]);
-  return r ? r->id : am::undefined;
 }
 
 BIF_FN(erlang_display_1) {

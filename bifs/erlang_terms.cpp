@@ -16,6 +16,9 @@ namespace bvm {
 
 namespace {
 Term boolean(bool b) { return b ? am::true_ : am::false_; }
+
+// The reference's largest tuple; larger ones are badarg.
+constexpr UWord MAX_TUPLE_SIZE = (UWord(1) << 24) - 1;
 }  // namespace
 
 // ---- type tests
@@ -47,9 +50,9 @@ BIF_FN(erlang_is_record_2) {
   return boolean(is_tuple(t) && tuple_arity(t) >= 1 && tuple_elem(t, 1) == args[1]);
 }
 BIF_FN(erlang_is_record_3) {
-  if (!is_atom(args[1]) || !is_small(args[2]) || small_val(args[2]) < 0) return raise_badarg(p);
+  if (!is_atom(args[1]) || !is_small(args[2])) return raise_badarg(p);
   Term t = args[0];
-  return boolean(is_tuple(t) && tuple_arity(t) == UWord(small_val(args[2])) && tuple_arity(t) >= 1 &&
+  return boolean(is_tuple(t) && SWord(tuple_arity(t)) == small_val(args[2]) && tuple_arity(t) >= 1 &&
                  tuple_elem(t, 1) == args[1]);
 }
 
@@ -90,7 +93,7 @@ BIF_FN(erlang_make_tuple_2) {
   Term n = args[0];
   if (!is_small(n) || small_val(n) < 0) return raise_badarg(p);
   UWord a = UWord(small_val(n));
-  if (a > (UWord(1) << 24)) return raise_system_limit(p);
+  if (a > MAX_TUPLE_SIZE) return raise_badarg(p);
   Term* hp = p->halloc(1 + a);
   hp[0] = make_header(a, Sub::Tuple);
   for (UWord i = 1; i <= a; i++) hp[i] = args[1];
@@ -101,8 +104,7 @@ BIF_FN(erlang_make_tuple_3) {
   Term n = args[0];
   if (!is_small(n) || small_val(n) < 0) return raise_badarg(p);
   UWord a = UWord(small_val(n));
-  if (a > (UWord(1) << 24)) return raise_system_limit(p);
-  if (list_length(args[2]) < 0) return raise_badarg(p);
+  if (a > MAX_TUPLE_SIZE || list_length(args[2]) < 0) return raise_badarg(p);
   Term* hp = p->halloc(1 + a);
   hp[0] = make_header(a, Sub::Tuple);
   for (UWord i = 1; i <= a; i++) hp[i] = args[1];
@@ -120,6 +122,7 @@ BIF_FN(erlang_append_element_2) {
   Term t = args[0];
   if (!is_tuple(t)) return raise_badarg(p);
   UWord a = tuple_arity(t);
+  if (a + 1 > MAX_TUPLE_SIZE) return raise_badarg(p);
   Term* hp = p->halloc(2 + a);
   hp[0] = make_header(a + 1, Sub::Tuple);
   std::memcpy(hp + 1, tuple_val(t) + 1, a * sizeof(Term));
@@ -171,8 +174,7 @@ BIF_FN(erlang_tuple_to_list_1) {
 
 BIF_FN(erlang_list_to_tuple_1) {
   SWord n = list_length(args[0]);
-  if (n < 0) return raise_badarg(p);
-  if (UWord(n) > (UWord(1) << 24)) return raise_system_limit(p);
+  if (n < 0 || UWord(n) > MAX_TUPLE_SIZE) return raise_badarg(p);
   Term* hp = p->halloc(1 + UWord(n));
   hp[0] = make_header(UWord(n), Sub::Tuple);
   UWord i = 1;
@@ -368,15 +370,35 @@ static Term text_to_integer(Process* p, const std::string& s, int base) {
   return r == NON_VALUE ? raise_badarg(p) : r;
 }
 
+// The text of list_to_integer/1,2: an optional '-' or '+', then digits.
+// As in the reference, a digit is any small integer whose lowest byte is a
+// digit character of the base ([16#661] is "a").
+static bool integer_list_text(Term list, int base, std::string& out) {
+  Term l = list;
+  if (is_list(l) && (car(l) == make_small('-') || car(l) == make_small('+'))) {
+    out.push_back(char(small_val(car(l))));
+    l = cdr(l);
+  }
+  for (; is_list(l); l = cdr(l)) {
+    if (!is_small(car(l))) return false;
+    char c = char(uint8_t(small_val(car(l))));
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    if (d >= base) return false;
+    out.push_back(c);
+  }
+  return is_nil(l);
+}
+
 BIF_FN(erlang_list_to_integer_1) {
   std::string s;
-  if (!list_to_latin1(args[0], s)) return raise_badarg(p);
+  if (!integer_list_text(args[0], 10, s)) return raise_badarg(p);
   return text_to_integer(p, s, 10);
 }
 BIF_FN(erlang_list_to_integer_2) {
   std::string s;
   int base;
-  if (!list_to_latin1(args[0], s) || !base_of(args[1], &base)) return raise_badarg(p);
+  if (list_length(args[0]) < 0 || !base_of(args[1], &base) || !integer_list_text(args[0], base, s))
+    return raise_badarg(p);
   return text_to_integer(p, s, base);
 }
 BIF_FN(erlang_binary_to_integer_1) {

@@ -19,6 +19,7 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "bifs/erlang_time.h"
 #include "vm/atom_table.h"
 
 namespace bvm {
@@ -248,6 +249,16 @@ Term unique_value(Process* p, uint64_t n, bool positive) {
 }
 
 }  // namespace
+
+bool timer_deadline_us(int64_t ms, bool abs, int64_t* at_us) {
+  // The expiry in internal native time must be a positive int64.
+  __int128 now = internal_monotonic();
+  __int128 at = abs ? __int128(ms) * 1000000 - MONOTONIC_OFFSET : now + __int128(ms) * 1000000;
+  if (at > INT64_MAX || (abs && at < 0) || (!abs && ms < 0)) return false;
+  if (at < now) at = now;
+  *at_us = int64_t((at - NATIVE_UNIT + time_base.steady_start) / 1000);
+  return true;
+}
 
 BIF_FN(erlang_monotonic_time_0) {
   (void)args;

@@ -5,9 +5,11 @@
 namespace bvm {
 
 void beam_module_md5(const BeamFile& bf, uint8_t out[16]) {
-  Md5 md5;
+  Md5Context md5;
+  md5_init(&md5);
   auto add = [&](const char* id) {
-    if (const BeamFile::Chunk* c = bf.chunk(id)) md5.update(c->data.data(), c->data.size());
+    if (const BeamFile::Chunk* c = bf.chunk(id))
+      md5_update(&md5, reinterpret_cast<const uint8_t*>(c->data.data()), c->data.size());
   };
   add("AtU8");
   add("Code");
@@ -20,18 +22,18 @@ void beam_module_md5(const BeamFile& bf, uint8_t out[16]) {
     // the checksum leaves it out (hashes zeros instead).
     const uint8_t* p = reinterpret_cast<const uint8_t*>(c->data.data());
     size_t left = c->data.size();
-    md5.update(p, 4);
+    md5_update(&md5, p, 4);
     p += 4;
     left -= 4;
     static const uint8_t zero[4] = {0, 0, 0, 0};
     for (; left >= 24; p += 24, left -= 24) {
-      md5.update(p, 20);
-      md5.update(zero, 4);
+      md5_update(&md5, p, 20);
+      md5_update(&md5, zero, 4);
     }
   }
   add("LitT");
   add("Meta");
-  md5.finish(out);
+  md5_final(&md5, out);
 }
 
 }  // namespace bvm

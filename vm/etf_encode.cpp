@@ -102,9 +102,8 @@ bool binary_too_large(Term t) {
   return bytes > 0xFFFFFFFF;
 }
 
-// The node of a pid, port or reference (this node for local ones).
+// The node name of a pid, port or reference (this node's for local ones).
 inline Term node_name(Term t) { return identity_node(t)->name; }
-inline uint32_t node_creation(Term t) { return identity_node(t)->creation; }
 
 class Writer {
  public:
@@ -231,34 +230,37 @@ void Writer::flonum(double d) {
 }
 
 void Writer::pid(Term t) {
+  const Node* node = identity_node(t);
   u8(NEW_PID_EXT);
-  atom(node_name(t));
+  atom(node->name);
   u32(pid_number(t));
   u32(pid_serial(t));
-  u32(node_creation(t));
+  u32(node->creation);
 }
 
 void Writer::port(Term t) {
+  const Node* node = identity_node(t);
   uint64_t n = port_number(t);
   if (n > MAX_V3_PORT_NUMBER) {
     u8(V4_PORT_EXT);
-    atom(node_name(t));
+    atom(node->name);
     u64(n);
   } else {
     u8(NEW_PORT_EXT);
-    atom(node_name(t));
+    atom(node->name);
     u32(uint32_t(n));
   }
-  u32(node_creation(t));
+  u32(node->creation);
 }
 
 void Writer::ref(Term t) {
   uint32_t nums[MAX_REF_NUMBERS];
   unsigned count = ref_numbers(t, nums);
+  const Node* node = identity_node(t);
   u8(NEWER_REFERENCE_EXT);
   u16(count);
-  atom(node_name(t));
-  u32(node_creation(t));
+  atom(node->name);
+  u32(node->creation);
   for (unsigned i = 0; i < count; i++) u32(nums[i]);
 }
 

@@ -14,7 +14,7 @@ int backtrace_depth = 8;
 
 namespace {
 
-const Term am_raw_trace_tag() {
+Term am_raw_trace_tag() {
   static const Term a = atom_put("$raw_trace");
   return a;
 }
@@ -229,6 +229,36 @@ Term exc_build_stacktrace(Process* p, Term trace) {
     const FunctionInfo* fi = mv ? mv->function_at(cp) : nullptr;
     if (!fi) continue;
     frames.push_back(frame(p, fi->mfa, fi->mfa[2], location_list(p, mv, cp, NIL)));
+  }
+  return make_list_from(p, frames.data(), frames.size());
+}
+
+const Term* code_mfa_at(const UWord* pc) {
+  ModuleVersion* mv = pc ? version_at(pc) : nullptr;
+  const FunctionInfo* fi = mv ? mv->function_at(pc) : nullptr;
+  return fi ? fi->mfa : nullptr;
+}
+
+Term exc_current_stacktrace(Process* p, const UWord* pc) {
+  std::vector<Term> frames;
+  int depth = backtrace_depth;
+  auto add = [&](const UWord* at) {
+    ModuleVersion* mv = version_at(at);
+    const FunctionInfo* fi = mv ? mv->function_at(at) : nullptr;
+    if (!fi) return;
+    frames.push_back(frame(p, fi->mfa, fi->mfa[2], location_list(p, mv, at, NIL)));
+    depth--;
+  };
+  const UWord* prev = pc;
+  if (pc && depth > 0) add(pc);
+  for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
+    if (!is_return_address(*s)) continue;
+    const UWord* ra = reinterpret_cast<const UWord*>(*s);
+    if (ra == normal_exit_code()) continue;
+    if (ra - 1 != prev) {
+      prev = ra - 1;
+      add(ra - 1);
+    }
   }
   return make_list_from(p, frames.data(), frames.size());
 }

@@ -45,6 +45,12 @@ bool exc_class_from_atom(Term a, ExcClass* out);
 // The `{'EXIT', ...}` value of an exception caught by `catch Expr`.
 Term exc_catch_value(Process* p);
 
+// The stack trace of a live process stopped at `pc` (process_info's
+// current_stacktrace): [{M, F, Arity, Location}, ...], backtrace_depth deep.
+Term exc_current_stacktrace(Process* p, const UWord* pc);
+// The MFA triple of the function containing pc, or nullptr.
+const Term* code_mfa_at(const UWord* pc);
+
 // Is raise/3's stack trace argument a valid stack trace list?
 bool exc_valid_stacktrace(Term t);
 

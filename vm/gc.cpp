@@ -35,7 +35,6 @@ void for_each_root(Process* p, Term* x, unsigned live, Term* stack_lo, Term* sta
   fn(&p->exc_args);
   fn(&p->group_leader);
   fn(&p->exit_reason);
-  fn(&p->pending_exit);
   fn(&p->trap_value);
 }
 

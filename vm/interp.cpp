@@ -29,6 +29,8 @@
 #include "vm/message.h"
 #include "vm/messages.h"
 #include "vm/scheduler.h"
+#include "vm/signals.h"
+#include "vm/timers.h"
 
 namespace bvm {
 
@@ -56,6 +58,16 @@ void interp_init() {
 
 // The code address a function reached through an export was called from
 // (for the stack trace of an error it raises): inside the call instruction.
+// The receive is over: its timer (if one was started) is not needed.
+static void end_receive_timeout(Process* p) {
+  p->timeout_armed = false;
+  p->timed_out = false;
+  if (p->recv_timer) {
+    timer_cancel_receive(p->recv_timer);
+    p->recv_timer = 0;
+  }
+}
+
 static const UWord* caller_pc(const Term* E) {
   const UWord* ra = reinterpret_cast<const UWord*>(E[0]);
   if (!is_header(E[0]) || ra == nullptr || ra == normal_exit_code()) return nullptr;
@@ -915,8 +927,13 @@ L_send: {
 L_loop_rec: {
   Message* m = *p->msg_save;
   if (!m) {
-    // Pull in messages sent since (multi-scheduler); then try again.
-    if (messages_fetch(p)) m = *p->msg_save;
+    // Act on signals that arrived since (new messages join the queue).
+    if (signals_pending(p)) {
+      SWAPOUT();
+      p->i = I;
+      if (process_handle_signals(p) == SignalResult::Exit) return RunResult::Exit;
+      m = *p->msg_save;
+    }
     if (!m) JUMP(I[1]);
   }
   DST(I[2]) = m->term;
@@ -927,8 +944,7 @@ L_loop_rec_end:
   JUMP(I[1]);
 L_remove_message:
   message_remove_current(p);
-  p->timeout_armed = false;
-  p->timed_out = false;
+  if (p->timeout_armed) end_receive_timeout(p);
   NEXT(1);
 L_wait:
   p->i = ADDR(I[1]);
@@ -952,11 +968,14 @@ L_wait_timeout: {
     }
     int64_t ms;
     if (!term_to_int64(t, &ms) || ms < 0) {
-      RAISE(ExcClass::Error, make_tuple(p, {atom_put("timeout_value"), t}));
+      RAISE(ExcClass::Error, atom_put("timeout_value"));
     }
     if (ms == 0) NEXT(3);
+    // The scheduler starts the timer when the process goes to sleep; a
+    // Timeout signal of an earlier receive has an older number.
     p->timeout_armed = true;
-    p->timeout_at_us = monotonic_us() + ms * 1000;
+    p->timer_gen++;
+    p->timeout_at_us = timer_now_us() + ms * 1000;
   }
   p->i = ADDR(I[1]);
   SWAPOUT();
@@ -965,18 +984,19 @@ L_wait_timeout: {
 }
 L_timeout:
   p->msg_save = &p->msg_first;
-  p->timeout_armed = false;
-  p->timed_out = false;
+  if (p->timeout_armed) end_receive_timeout(p);
   NEXT(1);
 L_recv_marker_reserve:
-  // Receive markers only speed up scanning; a full scan is always correct.
-  DST(I[1]) = make_small(0);
+  DST(I[1]) = recv_marker_reserve(p);
   NEXT(2);
 L_recv_marker_bind:
+  recv_marker_bind(p, SRC(I[1]), SRC(I[2]));
   NEXT(3);
 L_recv_marker_clear:
+  recv_marker_clear(p, SRC(I[1]));
   NEXT(2);
 L_recv_marker_use:
+  recv_marker_use(p, SRC(I[1]));
   NEXT(2);
 
   // ==================================================================
@@ -1128,6 +1148,7 @@ find_handler: {
     JUMP(handler);
   }
   p->exit_reason = exc_exit_reason(p);
+  p->crash_report = p->exc_class == ExcClass::Error;
   p->i = I;
   return RunResult::Exit;
 }
@@ -1135,10 +1156,26 @@ find_handler: {
 context_switch:
   // Out of reductions at a call or return: resume at I with live x registers.
 yield_now:
+  if (p->hibernate_pending) {
+    // erlang:hibernate/3: the BIF left the call in p->i and p->arg_reg;
+    // only the bottom frame (the return to normal_exit) remains.
+    p->hibernate_pending = false;
+    p->gc_pending = false;
+    p->stop = p->hend - 1;
+    p->msg_save = &p->msg_first;
+    gc_collect_major(p, 0, p->arg_reg, p->arity);
+    p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
+    return p->msg_first ? RunResult::Yield : RunResult::Wait;
+  }
   SWAPOUT();
+  if (p->gc_pending) {
+    p->gc_pending = false;
+    gc_collect_major(p, 0, x, live_on_switch);
+  }
   p->i = I;
   p->arity = live_on_switch;
-  for (unsigned i = 0; i < live_on_switch; i++) p->arg_reg[i] = x[i];
+  Term* saved = p->args_room(live_on_switch);
+  for (unsigned i = 0; i < live_on_switch; i++) saved[i] = x[i];
   p->fcalls = FCALLS;
   p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
   return RunResult::Yield;

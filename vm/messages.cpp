@@ -1,35 +1,72 @@
 #include "vm/messages.h"
 
-#include "vm/copy.h"
 #include "vm/message.h"
-#include "vm/vm.h"
+#include "vm/signals.h"
 
 namespace bvm {
 
-void message_send(Process* sender, Process* receiver, Term msg) {
-  (void)sender;
-  auto* m = new Message();
-  UWord words = copy_size(msg);
-  if (words) {
-    m->frag = HeapFragment::create(words);
-    Term* hp = m->frag->mem;
-    m->term = copy_term(msg, &hp, &m->frag->off_heap);
-    m->frag->used = words;
-  } else {
-    m->term = msg;
-  }
-  *receiver->msg_last = m;
-  receiver->msg_last = &m->next;
-  receiver->msg_len++;
-  process_wake(receiver);
+namespace {
+
+// The message whose `next` field a marker points at is going away: the
+// marker moves to the link that pointed to it.
+void markers_follow(Process* p, Message* dead, Message** link) {
+  if (!p->markers) return;
+  for (auto& mk : p->markers->m)
+    if (mk.pos == &dead->next) mk.pos = link;
 }
 
-bool messages_fetch(Process*) { return false; }
+RecvMarkers::Marker* marker_for(Process* p, Term ref) {
+  RefNumbers r;
+  if (!p->markers || !ref_term_numbers(ref, &r)) return nullptr;
+  for (auto& mk : p->markers->m)
+    if (mk.pos && mk.bound && mk.ref == r) return &mk;
+  return nullptr;
+}
+
+}  // namespace
+
+Term recv_marker_reserve(Process* p) {
+  if (!p->markers) p->markers = new RecvMarkers();
+  RecvMarkers& ms = *p->markers;
+  unsigned i = 0;
+  while (i < RecvMarkers::COUNT && ms.m[i].pos) i++;
+  if (i == RecvMarkers::COUNT) {
+    i = ms.next;  // all in use: reuse the oldest handed out
+    ms.next = (ms.next + 1) % RecvMarkers::COUNT;
+  }
+  ms.m[i].pos = p->msg_last;
+  ms.m[i].bound = false;
+  return make_small(SWord(i));
+}
+
+void recv_marker_bind(Process* p, Term marker, Term ref) {
+  if (!is_small(marker) || !p->markers) return;
+  SWord i = small_val(marker);
+  if (i < 0 || i >= SWord(RecvMarkers::COUNT)) return;
+  RecvMarkers::Marker& mk = p->markers->m[i];
+  if (!mk.pos) return;
+  RefNumbers r;
+  if (ref_term_numbers(ref, &r)) {
+    mk.ref = r;
+    mk.bound = true;
+  } else {
+    mk.pos = nullptr;
+  }
+}
+
+void recv_marker_use(Process* p, Term ref) {
+  if (auto* mk = marker_for(p, ref)) p->msg_save = mk->pos;
+}
+
+void recv_marker_clear(Process* p, Term ref) {
+  if (auto* mk = marker_for(p, ref)) mk->pos = nullptr;
+}
 
 void message_remove_current(Process* p) {
   Message* m = *p->msg_save;
   *p->msg_save = m->next;
   if (p->msg_last == &m->next) p->msg_last = p->msg_save;
+  markers_follow(p, m, p->msg_save);
   p->msg_len--;
   if (m->frag) {
     // The message's data joins the young generation as a heap fragment.
@@ -39,6 +76,17 @@ void message_remove_current(Process* p) {
   }
   delete m;
   p->msg_save = &p->msg_first;
+}
+
+void message_unlink(Process* p, Message** link) {
+  Message* dead = *link;
+  *link = dead->next;
+  if (p->msg_last == &dead->next) p->msg_last = link;
+  if (p->msg_save == &dead->next) p->msg_save = link;
+  markers_follow(p, dead, link);
+  p->msg_len--;
+  if (dead->frag) HeapFragment::destroy_consume(dead->frag);
+  delete dead;
 }
 
 }  // namespace bvm

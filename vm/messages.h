@@ -1,18 +1,55 @@
-// Message passing.
+// The private message queue (see vm/message.h): removing messages.
 #pragma once
 
 #include "vm/process.h"
 
 namespace bvm {
 
-// Copies msg into a fragment owned by a new message at the end of the
-// receiver's queue, and wakes the receiver if it waits.
-void message_send(Process* sender, Process* receiver, Term msg);
-// Moves messages sent by other schedulers into p's own queue (none yet:
-// single scheduler). True if any arrived.
-bool messages_fetch(Process* p);
 // Removes the message at p->msg_save (loop_rec's current message); its
-// data becomes part of p's young heap.
+// data becomes part of p's young heap. Resets the receive position.
 void message_remove_current(Process* p);
+// Removes the first queued message for which pred(term) is true; false if
+// there is none.
+template <typename Pred>
+bool message_remove_first(Process* p, Pred pred);
+// Unlinks and frees the message *link points to.
+void message_unlink(Process* p, struct Message** link);
+
+struct RecvMarkers {
+  struct Marker {
+    Message** pos = nullptr;  // nullptr: free slot
+    RefNumbers ref;
+    bool bound = false;
+  };
+  static constexpr unsigned COUNT = 8;
+  Marker m[COUNT];
+  unsigned next = 0;  // the one to reuse when all are taken
+};
+
+// Receive markers: reserve returns the marker's number (a small integer),
+// bind ties it to a reference, use moves the receive position to where
+// the marker was reserved, clear frees it. Markers follow messages being
+// removed from the queue.
+Term recv_marker_reserve(Process* p);
+void recv_marker_bind(Process* p, Term marker, Term ref);
+void recv_marker_use(Process* p, Term ref);
+void recv_marker_clear(Process* p, Term ref);
+
+}  // namespace bvm
+
+#include "vm/message.h"
+
+namespace bvm {
+
+template <typename Pred>
+bool message_remove_first(Process* p, Pred pred) {
+  for (Message** m = &p->msg_first; *m; m = &(*m)->next) {
+    if (pred((*m)->term)) {
+      message_unlink(p, m);
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace bvm

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "vm/message.h"
+#include "vm/messages.h"
 
 namespace bvm {
 
@@ -23,6 +24,13 @@ void HeapFragment::destroy_consume(HeapFragment* f) {
   std::free(f);
 }
 
+Term* Process::args_grow() {
+  Term* a = static_cast<Term*>(std::malloc((MAX_ARITY + 1) * sizeof(Term)));
+  if (!a) throw std::bad_alloc();
+  for (unsigned i = 0; i < ARG_SMALL; i++) a[i] = arg_small[i];
+  return a;
+}
+
 Term* Process::halloc_fragment(size_t n) {
   // Reuse the newest fragment when it has room.
   if (mbuf && mbuf->size - mbuf->used >= n) {
@@ -40,19 +48,27 @@ Term* Process::halloc_fragment(size_t n) {
   return f->mem;
 }
 
-size_t next_heap_size(size_t need) {
-  static size_t sizes[96];
-  static int count = 0;
-  if (count == 0) {
+namespace {
+
+// 12, 38, then Fibonacci-like growth up to about 1.3M words, then +20%.
+struct HeapSizes {
+  static constexpr int COUNT = 96;
+  size_t sizes[COUNT];
+  HeapSizes() {
     sizes[0] = 12;
     sizes[1] = 38;
     int i = 2;
     for (; i < 23; i++) sizes[i] = sizes[i - 1] + sizes[i - 2] + 1;
-    for (; i < 96; i++) sizes[i] = sizes[i - 1] + sizes[i - 1] / 5;
-    count = 96;
+    for (; i < COUNT; i++) sizes[i] = sizes[i - 1] + sizes[i - 1] / 5;
   }
-  for (int i = 0; i < count; i++)
-    if (sizes[i] >= need) return sizes[i];
+};
+const HeapSizes heap_sizes;  // built before main: no thread races on it
+
+}  // namespace
+
+size_t next_heap_size(size_t need) {
+  for (size_t s : heap_sizes.sizes)
+    if (s >= need) return s;
   return need;
 }
 
@@ -75,15 +91,25 @@ void process_free_memory(Process* p) {
     f = next;
   }
   p->mbuf = nullptr;
-  for (Message* m = p->msg_first; m;) {
-    Message* next = m->next;
-    if (m->frag) HeapFragment::destroy_consume(m->frag);
-    delete m;
-    m = next;
+  for (Message* list : {p->msg_first, p->sig_in_first, p->sig_rest}) {
+    for (Message* m = list; m;) {
+      Message* next = m->next;
+      message_free(m);
+      m = next;
+    }
   }
+  p->sig_in_first = p->sig_rest = nullptr;
+  p->sig_in_last = &p->sig_in_first;
+  for (MonitorEntry& e : p->monitored_by)
+    if (e.tag_frag) HeapFragment::destroy_consume(e.tag_frag);
+  p->monitored_by.clear();
   p->msg_first = nullptr;
   p->msg_last = &p->msg_first;
   p->msg_save = &p->msg_first;
+  if (p->arg_reg != p->arg_small) std::free(p->arg_reg);
+  p->arg_reg = p->arg_small;
+  delete p->markers;
+  p->markers = nullptr;
   std::free(p->heap);
   std::free(p->old_heap);
   p->heap = p->htop = p->stop = p->hend = nullptr;

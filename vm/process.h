@@ -19,8 +19,10 @@
 // stays valid until the code returns to the interpreter loop.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "vm/binary.h"
@@ -51,13 +53,42 @@ struct HeapFragment {
 // The exception being raised, or caught.
 enum class ExcClass : uint8_t { Error, Exit, Throw };
 
+// Scheduling state (see vm/signals.h and vm/scheduler.h for the protocol):
+// only a sender that finds Waiting (under sig_lock) makes a process
+// Runnable and enqueues it; Running -> Waiting and -> Exited happen under
+// sig_lock, so no signal is lost.
 enum class ProcState : uint8_t { Runnable, Running, Waiting, Exited };
+
+// Priorities, in run queue order.
+enum Priority : uint8_t { PRIO_MAX, PRIO_HIGH, PRIO_NORMAL, PRIO_LOW, PRIO_COUNT };
+
+// A reference's numbers (local refs made by the VM have three).
+struct RefNumbers {
+  uint32_t n[3] = {0, 0, 0};
+  bool operator==(const RefNumbers& o) const { return n[0] == o.n[0] && n[1] == o.n[1] && n[2] == o.n[2]; }
+};
+
+struct MonitorEntry {
+  RefNumbers ref;
+  Term other;  // the watched (in `monitors`) or watching (in `monitored_by`) pid
+  Term name;   // monitor by registered name: the name, else NON_VALUE (an atom)
+  Term tag;    // first element of the 'DOWN' message
+  HeapFragment* tag_frag = nullptr;  // owns `tag` when it is not an immediate
+};
+
+// An active alias (erlang:alias/0,1, monitor/3 with {alias, Mode}).
+enum class AliasMode : uint8_t { Explicit, Demonitor, ReplyDemonitor, Reply };
+struct AliasEntry {
+  RefNumbers ref;
+  AliasMode mode;
+};
 
 enum ProcessFlags : uint32_t {
   PF_TRAP_EXIT = 1u << 0,
 };
 
 constexpr unsigned MAX_REG = 1024;          // x registers
+constexpr unsigned MAX_ARITY = 255;         // arguments of a call
 constexpr int CONTEXT_REDS = 4000;          // reductions per time slice
 
 struct Process {
@@ -78,13 +109,21 @@ struct Process {
   OffHeap off_heap;
   // ---- GC policy
   size_t min_heap_size = 233;
+  size_t min_bin_vheap_size = 46422;
   uint32_t gen_gcs = 0;          // minor collections since the last major one
   uint32_t max_gen_gcs = 65535;  // fullsweep_after
+  size_t max_heap_size = 0;      // words; 0: no limit
+  bool max_heap_kill = true;
+  bool max_heap_error_logger = true;
+  bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
+  bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction
   unsigned arity = 0;        // live argument registers in arg_reg
-  Term arg_reg[MAX_REG];
+  Term* arg_reg = arg_small;  // see args_room()
+  static constexpr unsigned ARG_SMALL = 4;
+  Term arg_small[ARG_SMALL];
   int fcalls = CONTEXT_REDS;  // reductions left in this slice
   uint64_t reductions = 0;
 
@@ -92,9 +131,11 @@ struct Process {
   Term id = NON_VALUE;       // own pid
   Term group_leader = NON_VALUE;
   uint32_t flags = 0;
-  ProcState state = ProcState::Runnable;
-  Term priority = NON_VALUE;  // low | normal | high | max (NON_VALUE: normal)
-  uint32_t timer_gen = 0;    // bumped each time a receive timeout is armed
+  bool off_heap_msgq = false;  // message_queue_data (recorded; queues are always off-heap)
+  bool sensitive = false;
+  std::atomic<ProcState> state{ProcState::Runnable};
+  std::atomic<uint8_t> prio{PRIO_NORMAL};
+  ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
   Term initial_mfa[3] = {NON_VALUE, NON_VALUE, NON_VALUE};
   // The function running (module, name, arity), for process_info and traces.
   const Term* current_mfa = nullptr;
@@ -114,13 +155,23 @@ struct Process {
   // ---- process dictionary: key/value pairs (roots for the GC)
   std::vector<Term> dict;   // K0, V0, K1, V1, ...
 
-  // ---- messages (see vm/message.h)
+  // ---- incoming signals (vm/signals.h): any thread, under sig_lock
+  std::mutex sig_lock;
+  Message* sig_in_first = nullptr;
+  Message** sig_in_last = &sig_in_first;
+  std::atomic<bool> sig_pending{false};
+  Message* sig_rest = nullptr;  // signals taken but not acted on when it died
+
+  // ---- private message queue (vm/message.h): the owner only
   Message* msg_first = nullptr;
   Message** msg_last = &msg_first;
   Message** msg_save = &msg_first;  // loop_rec position
   size_t msg_len = 0;
 
-  Scheduler* scheduler = nullptr;
+  // Receive markers (recv_marker_*), made on first use. See vm/messages.h.
+  struct RecvMarkers* markers = nullptr;
+
+  Scheduler* scheduler = nullptr;  // whose run queue it goes back to
 
   // ---- BIF traps (see bifs/bif.h)
   const UWord* trap_addr = nullptr;  // BIF_TRAP: continue here...
@@ -133,17 +184,20 @@ struct Process {
 
   // ---- links and monitors (vm/signals.h)
   std::vector<Term> links;
-  std::vector<struct MonitorEntry> monitors;      // what this process watches
-  std::vector<struct MonitorEntry> monitored_by;  // who watches this process
+  std::vector<MonitorEntry> monitors;      // what this process watches
+  std::vector<MonitorEntry> monitored_by;  // who watches this process
+  std::vector<AliasEntry> aliases;
 
   // ---- termination
   Term exit_reason = NON_VALUE;
-  Term pending_exit = NON_VALUE;  // an exit signal arrived: terminate with this reason
+  bool crash_report = false;  // died of an uncaught error: report it
 
   // ---- receive: timer state for `receive ... after`
-  bool timeout_armed = false;
-  bool timed_out = false;
+  bool timeout_armed = false;  // wait_timeout saw a finite timeout
+  bool timed_out = false;      // ...and it expired
   int64_t timeout_at_us = 0;   // monotonic microseconds
+  uint32_t timer_gen = 0;      // numbers the armed timeouts
+  uint64_t recv_timer = 0;     // the timer service's id, 0 if none
 
   // Allocates `n` words for a term; never collects. Uses a heap fragment
   // when the heap is full.
@@ -158,6 +212,12 @@ struct Process {
   Term* halloc_fragment(size_t n);
 
   size_t heap_free() const { return size_t(stop - htop); }
+  // Room for n saved argument registers in arg_reg (n <= MAX_ARITY).
+  Term* args_room(unsigned n) {
+    if (n > ARG_SMALL && arg_reg == arg_small) arg_reg = args_grow();
+    return arg_reg;
+  }
+  Term* args_grow();
   Term& y(unsigned n) { return stop[n + 1]; }
 };
 

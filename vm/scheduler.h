@@ -1,25 +1,62 @@
-// Schedulers: each runs processes on one OS thread.
+// Schedulers: one OS thread each, running processes from their own run
+// queues.
 //
 // Ownership: a runnable process is in exactly one run queue; a running
-// process belongs to the scheduler running it, which alone touches its heap.
-// The x and float registers are the scheduler's: a process's live registers
-// are copied into Process::arg_reg when it is switched out.
+// process belongs to the scheduler running it, which alone touches its
+// heap. The x and float registers are the scheduler's: a process's live
+// registers are copied into Process::arg_reg when it is switched out.
+//
+// Each scheduler has a queue per priority (max, high, normal, low; low
+// runs once per 8 normal picks when both wait). A process made runnable
+// by another thread goes to the queue of the scheduler that last ran it.
+// A scheduler without work steals from the others, then sleeps on its
+// condition variable; a scheduler that has more work than it is running
+// wakes a sleeper, which then steals. An idle VM has every scheduler
+// asleep and uses no CPU.
+//
+// Lock order: a process's sig_lock may be held when taking a run queue
+// lock (never the other way round).
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <mutex>
+#include <thread>
 
 #include "vm/process.h"
 
 namespace bvm {
 
 constexpr unsigned MAX_FREG = 1024;
+constexpr unsigned MAX_SCHEDULERS = 1024;
 
 struct Scheduler {
   Term x[MAX_REG + 8];
   double fr[MAX_FREG];
-  unsigned id = 0;
-  std::deque<Process*> run_queue;
+  unsigned id = 0;  // 1-based, as erlang:system_info(scheduler_id)
+
+  std::mutex rq_lock;
+  std::condition_variable rq_cv;
+  std::deque<Process*> rq[PRIO_COUNT];  // under rq_lock
+  size_t rq_len = 0;                    // under rq_lock
+  std::atomic<size_t> rq_len_hint{0};   // for thieves, without the lock
+  bool sleeping = false;                // under rq_lock
+  bool woken = false;                   // under rq_lock
+  unsigned normal_picks = 0;
+  std::thread thread;
 };
+
+// Creates n schedulers (call once, before anything is enqueued).
+void schedulers_create(unsigned n);
+unsigned scheduler_count();
+// Starts the scheduler threads.
+void schedulers_start();
+// The scheduler running on this thread, or nullptr.
+Scheduler* current_scheduler();
+// Puts a Runnable process on a run queue (p->scheduler's, else this
+// thread's, else the first) and wakes a scheduler if needed.
+void scheduler_enqueue(Process* p);
 
 }  // namespace bvm

@@ -2,20 +2,42 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <string>
 
 #include "bifs/bif.h"
+#include "vm/aliases.h"
 #include "vm/atom_table.h"
 #include "vm/copy.h"
+#include "vm/epoch.h"
 #include "vm/identity.h"
-#include "vm/messages.h"
+#include "vm/process_table.h"
+#include "vm/registry.h"
+#include "vm/scheduler.h"
+#include "vm/term_print.h"
+#include "vm/timers.h"
 #include "vm/vm.h"
 
 namespace bvm {
 
+// ---------------------------------------------------------------- refs
+
+// A reference's numbers as the reference lays them out: 18 low bits of a
+// per-thread counter, then the counter's next 14 bits over the creating
+// scheduler's id (bits 0-15; 0 for other threads; bit 16 marks aliases),
+// then the counter's high 32 bits.
+static RefNumbers ref_numbers_of(uint32_t thread, uint64_t value) {
+  return RefNumbers{{uint32_t(value & 0x3FFFF), (uint32_t(value) & ~uint32_t(0x3FFFF)) | thread,
+                     uint32_t(value >> 32)}};
+}
+
 RefNumbers new_ref_numbers() {
-  static std::atomic<uint64_t> counter{1};
-  uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-  return RefNumbers{{uint32_t(n & 0x3FFFF), uint32_t(n >> 18), uint32_t(n >> 50)}};
+  if (Scheduler* s = current_scheduler()) {
+    thread_local uint64_t counter = 0;
+    return ref_numbers_of(s->id, ++counter);
+  }
+  static std::atomic<uint64_t> shared{0};
+  return ref_numbers_of(0, shared.fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
 Term make_ref_term(Process* p, const RefNumbers& r) {
@@ -25,125 +47,481 @@ Term make_ref_term(Process* p, const RefNumbers& r) {
 bool ref_term_numbers(Term ref, RefNumbers* out) {
   if (!is_boxed_sub(ref, Sub::Ref)) return false;
   uint32_t nums[MAX_REF_NUMBERS];
-  ref_numbers(ref, nums);
+  if (ref_numbers(ref, nums) != 3) return false;
   *out = RefNumbers{{nums[0], nums[1], nums[2]}};
   return true;
 }
 
-bool link_processes(Process* a, Term other) {
-  if (other == a->id) return true;
-  Process* b = process_lookup(other);
-  if (!b || b->state == ProcState::Exited || b->pending_exit != NON_VALUE) return false;
-  if (std::find(a->links.begin(), a->links.end(), other) == a->links.end()) a->links.push_back(other);
-  if (std::find(b->links.begin(), b->links.end(), a->id) == b->links.end()) b->links.push_back(a->id);
+// ---------------------------------------------------------------- nodes
+
+void message_free(Message* m) {
+  if (m->frag) HeapFragment::destroy_consume(m->frag);
+  delete m;
+}
+
+Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
+  auto* m = new Message();
+  m->kind = kind;
+  m->from = from;
+  UWord words = (term == NON_VALUE ? 0 : copy_size(term)) + (aux == NON_VALUE ? 0 : copy_size(aux));
+  if (words) {
+    m->frag = HeapFragment::create(words);
+    Term* hp = m->frag->mem;
+    if (term != NON_VALUE) term = copy_term(term, &hp, &m->frag->off_heap);
+    if (aux != NON_VALUE) aux = copy_term(aux, &hp, &m->frag->off_heap);
+    m->frag->used = words;
+  }
+  m->term = term;
+  m->aux = aux;
+  return m;
+}
+
+bool signal_deliver(Process* p, Message* m) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(p->sig_lock);
+    if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
+      // Dropped: the receiver is gone.
+    } else {
+      *p->sig_in_last = m;
+      p->sig_in_last = &m->next;
+      p->sig_pending.store(true, std::memory_order_release);
+      if (p->state.load(std::memory_order_relaxed) == ProcState::Waiting) {
+        p->state.store(ProcState::Runnable, std::memory_order_relaxed);
+        wake = true;
+      }
+      m = nullptr;
+    }
+  }
+  if (m) {
+    message_free(m);
+    return false;
+  }
+  if (wake) scheduler_enqueue(p);
   return true;
 }
 
-void unlink_processes(Process* a, Term other) {
-  a->links.erase(std::remove(a->links.begin(), a->links.end(), other), a->links.end());
-  if (Process* b = process_lookup(other)) b->links.erase(std::remove(b->links.begin(), b->links.end(), a->id), b->links.end());
+bool signal_send(Term to, Message* m) {
+  Process* p = process_table().lookup(to);
+  if (!p) {
+    message_free(m);
+    return false;
+  }
+  return signal_deliver(p, m);
 }
+
+// ---------------------------------------------------------------- sending
+
+bool send_message(Process* self, Term to, Term msg) {
+  return signal_send(to, signal_new(SigKind::Message, self->id, msg));
+}
+
+void send_exit(Process* self, Term to, Term reason) {
+  signal_send(to, signal_new(SigKind::Exit, self->id, reason));
+}
+
+static bool has_link(const Process* p, Term other) {
+  return std::find(p->links.begin(), p->links.end(), other) != p->links.end();
+}
+
+static void drop_link(Process* p, Term other) {
+  auto it = std::find(p->links.begin(), p->links.end(), other);
+  if (it != p->links.end()) p->links.erase(it);
+}
+
+bool link_to(Process* self, Term other) {
+  if (other == self->id) return true;
+  if (has_link(self, other)) return true;
+  if (!signal_send(other, signal_new(SigKind::Link, self->id, NON_VALUE))) return false;
+  self->links.push_back(other);
+  return true;
+}
+
+void unlink_from(Process* self, Term other) {
+  if (!has_link(self, other)) return;
+  drop_link(self, other);
+  signal_send(other, signal_new(SigKind::Unlink, self->id, NON_VALUE));
+}
+
+// The 'DOWN' message: {Tag, Ref, process, Item, Reason}, built on p's heap.
+static Term down_tuple(Process* p, const MonitorEntry& m, Term item, Term reason) {
+  return make_tuple(p, {m.tag, make_ref_term(p, m.ref), am::process, item, reason});
+}
+
+// How the watcher names what it watched: the pid, or {Name, Node}.
+static Term down_item(Process* p, const MonitorEntry& m, Term pid) {
+  return m.name != NON_VALUE ? make_tuple(p, {m.name, local_node()->name}) : pid;
+}
+
+static void send_down(Process* from, Term watcher, const MonitorEntry& m, Term reason) {
+  Term msg = down_tuple(from, m, down_item(from, m, from->id), reason);
+  Message* s = signal_new(SigKind::MonitorDown, from->id, msg);
+  s->ref = m.ref;
+  signal_send(watcher, s);
+}
+
+MonitorEntry monitored_by_entry(const RefNumbers& ref, Term watcher, Term name, Term tag) {
+  MonitorEntry e{ref, watcher, name, tag};
+  if (!is_immed(tag)) {
+    UWord words = copy_size(tag);
+    e.tag_frag = HeapFragment::create(words);
+    Term* hp = e.tag_frag->mem;
+    e.tag = copy_term(tag, &hp, &e.tag_frag->off_heap);
+    e.tag_frag->used = words;
+  }
+  return e;
+}
+
+void monitor_entry_free(MonitorEntry& e) {
+  if (e.tag_frag) HeapFragment::destroy_consume(e.tag_frag);
+  e.tag_frag = nullptr;
+}
+
+static void alias_drop(Process* self, const RefNumbers& r) {
+  auto& v = self->aliases;
+  auto it = std::find_if(v.begin(), v.end(), [&](const AliasEntry& a) { return a.ref == r; });
+  if (it == v.end()) return;
+  v.erase(it);
+  alias_route_remove(r);
+}
+
+static void alias_add(Process* self, const RefNumbers& r, AliasMode mode) {
+  self->aliases.push_back(AliasEntry{r, mode});
+  alias_route_add(r, self->id);
+}
+
+static RefNumbers new_alias_numbers() {
+  RefNumbers r = new_ref_numbers();
+  r.n[1] |= ALIAS_REF_BIT;
+  return r;
+}
+
+Term alias_create(Process* self, AliasMode mode) {
+  RefNumbers r = new_alias_numbers();
+  alias_add(self, r, mode);
+  return make_ref_term(self, r);
+}
+
+bool alias_remove(Process* self, Term ref) {
+  RefNumbers r;
+  if (!ref_term_numbers(ref, &r)) return false;
+  auto& v = self->aliases;
+  if (std::find_if(v.begin(), v.end(), [&](const AliasEntry& a) { return a.ref == r; }) == v.end()) return false;
+  alias_drop(self, r);
+  return true;
+}
+
+void send_alias_message(Process* self, Term alias, Term msg) {
+  RefNumbers r;
+  if (!ref_term_numbers(alias, &r) || !(r.n[1] & ALIAS_REF_BIT)) return;
+  Term owner = alias_route_owner(r);
+  if (owner == NON_VALUE) return;
+  Message* s = signal_new(SigKind::AliasMessage, self->id, msg);
+  s->ref = r;
+  signal_send(owner, s);
+}
+
+Term monitor_process(Process* self, Term target, Term name, Term tag, const AliasMode* alias) {
+  RefNumbers r = alias ? new_alias_numbers() : new_ref_numbers();
+  if (alias) alias_add(self, r, *alias);
+  MonitorEntry mine{r, target, name, tag};
+  if (target == self->id) return make_ref_term(self, r);  // never fires
+  bool sent = false;
+  if (target != NON_VALUE) {
+    Message* s = signal_new(SigKind::Monitor, self->id, tag, name);
+    s->ref = r;
+    sent = signal_send(target, s);
+  }
+  if (!sent) {
+    // Down at once with noproc, naming the target as it was given. It goes
+    // through our own queue like any signal.
+    Term item = name != NON_VALUE ? make_tuple(self, {name, local_node()->name}) : target;
+    Term down = down_tuple(self, mine, item, am::noproc);
+    if (alias && *alias != AliasMode::Explicit) alias_drop(self, r);
+    signal_send(self->id, signal_new(SigKind::Message, self->id, down));
+    return make_ref_term(self, r);
+  }
+  if (!is_immed(mine.tag)) mine.tag = NON_VALUE;  // only the watched side builds 'DOWN'
+  self->monitors.push_back(mine);
+  return make_ref_term(self, r);
+}
+
+// A monitor of self's ended (demonitor or 'DOWN'): an alias made with it
+// in a demonitor mode ends too.
+static void monitor_ended(Process* self, const RefNumbers& r) {
+  for (const AliasEntry& a : self->aliases) {
+    if (a.ref == r) {
+      if (a.mode == AliasMode::Demonitor || a.mode == AliasMode::ReplyDemonitor) alias_drop(self, r);
+      return;
+    }
+  }
+}
+
+bool demonitor_process(Process* self, Term ref) {
+  RefNumbers r;
+  if (!ref_term_numbers(ref, &r)) return false;
+  auto it = std::find_if(self->monitors.begin(), self->monitors.end(),
+                         [&](const MonitorEntry& m) { return m.ref == r; });
+  if (it == self->monitors.end()) return false;
+  Message* s = signal_new(SigKind::Demonitor, self->id, NON_VALUE);
+  s->ref = r;
+  signal_send(it->other, s);
+  self->monitors.erase(it);
+  monitor_ended(self, r);
+  return true;
+}
+
+bool send_request(Process* self, Term to, RequestFn fn, const RefNumbers& ref, Term payload) {
+  Message* s = signal_new(SigKind::Request, self->id, payload);
+  s->ref = ref;
+  s->fn = fn;
+  return signal_send(to, s);
+}
+
+void request_reply(Process* receiver, Message* request, Term value) {
+  Term msg = make_tuple(receiver, {make_ref_term(receiver, request->ref), value});
+  signal_send(request->from, signal_new(SigKind::Message, receiver->id, msg));
+}
+
+// ---------------------------------------------------------------- receiving
 
 namespace {
 
-// {Tag, Ref, process, Item, Reason} to the watcher.
-void send_down(Process* from_heap, Process* watcher, const MonitorEntry& m, Term item, Term reason) {
-  Term msg = make_tuple(from_heap, {m.tag, make_ref_term(from_heap, m.ref), atom_put("process"), item, reason});
-  message_send(from_heap, watcher, msg);
+Message* take_incoming(Process* p) {
+  std::lock_guard<std::mutex> lock(p->sig_lock);
+  Message* list = p->sig_in_first;
+  p->sig_in_first = nullptr;
+  p->sig_in_last = &p->sig_in_first;
+  p->sig_pending.store(false, std::memory_order_relaxed);
+  return list;
+}
+
+// Appends m (a message whose term may point into m->frag) to the private queue.
+void enqueue_private(Process* p, Message* m) {
+  m->kind = SigKind::Message;
+  m->next = nullptr;
+  *p->msg_last = m;
+  p->msg_last = &m->next;
+  p->msg_len++;
+}
+
+// The process dies with `reason`, a term in m's fragment (kept alive by
+// handing the fragment to the heap) or an immediate.
+void die_with(Process* p, Message* m, Term reason) {
+  if (m->frag) {
+    m->frag->next = p->mbuf;
+    p->mbuf = m->frag;
+    p->mbuf_words += m->frag->used;
+    m->frag = nullptr;
+  }
+  p->exit_reason = reason;
+  delete m;
+}
+
+// {'EXIT', From, Reason} into the private queue.
+void exit_message(Process* p, Message* m) {
+  m->term = make_tuple(p, {am::EXIT, m->from, m->term});
+  enqueue_private(p, m);
+}
+
+// Acts on one signal; true if it killed p (m consumed either way).
+bool handle_one(Process* p, Message* m, bool* got_message) {
+  switch (m->kind) {
+    case SigKind::Message:
+      enqueue_private(p, m);
+      *got_message = true;
+      return false;
+    case SigKind::Exit: {
+      Term reason = m->term;
+      if (reason == am::kill) {
+        die_with(p, m, am::killed);
+        return true;
+      }
+      if (p->flags & PF_TRAP_EXIT) {
+        exit_message(p, m);
+        *got_message = true;
+        return false;
+      }
+      if (reason == am::normal && m->from != p->id) break;
+      die_with(p, m, reason);
+      return true;
+    }
+    case SigKind::LinkExit: {
+      if (!has_link(p, m->from)) break;  // unlinked since
+      drop_link(p, m->from);
+      if (p->flags & PF_TRAP_EXIT) {
+        exit_message(p, m);
+        *got_message = true;
+        return false;
+      }
+      if (m->term == am::normal) break;
+      die_with(p, m, m->term);
+      return true;
+    }
+    case SigKind::Link:
+      if (!has_link(p, m->from)) p->links.push_back(m->from);
+      break;
+    case SigKind::Unlink:
+      drop_link(p, m->from);
+      break;
+    case SigKind::Monitor: {
+      MonitorEntry e{m->ref, m->from, m->aux, m->term};
+      if (!is_immed(e.tag)) {
+        e.tag_frag = m->frag;  // the fragment holds just the tag
+        m->frag = nullptr;
+      }
+      p->monitored_by.push_back(e);
+      break;
+    }
+    case SigKind::Demonitor: {
+      auto& v = p->monitored_by;
+      auto it = std::find_if(v.begin(), v.end(), [&](const MonitorEntry& e) { return e.ref == m->ref; });
+      if (it != v.end()) {
+        monitor_entry_free(*it);
+        v.erase(it);
+      }
+      break;
+    }
+    case SigKind::MonitorDown: {
+      auto& v = p->monitors;
+      auto it = std::find_if(v.begin(), v.end(), [&](const MonitorEntry& e) { return e.ref == m->ref; });
+      if (it == v.end()) break;  // demonitored since
+      v.erase(it);
+      monitor_ended(p, m->ref);
+      enqueue_private(p, m);
+      *got_message = true;
+      return false;
+    }
+    case SigKind::AliasMessage: {
+      auto& v = p->aliases;
+      auto it = std::find_if(v.begin(), v.end(), [&](const AliasEntry& a) { return a.ref == m->ref; });
+      if (it == v.end()) break;  // not (or no longer) an active alias
+      if (it->mode == AliasMode::Reply) {
+        alias_drop(p, m->ref);
+      } else if (it->mode == AliasMode::ReplyDemonitor) {
+        alias_drop(p, m->ref);
+        Term ref = make_ref_term(p, m->ref);
+        demonitor_process(p, ref);
+      }
+      enqueue_private(p, m);
+      *got_message = true;
+      return false;
+    }
+    case SigKind::Request:
+      m->fn(p, m, true);
+      break;
+    case SigKind::Timeout:
+      if (p->timeout_armed && m->ref.n[0] == p->timer_gen) {
+        p->timed_out = true;
+        p->recv_timer = 0;
+        *got_message = true;  // wakes the receive
+      }
+      break;
+  }
+  message_free(m);
+  return false;
 }
 
 }  // namespace
 
-Term monitor_process(Process* watcher, Term target, Term name, Term tag) {
-  RefNumbers r = new_ref_numbers();
-  MonitorEntry mine{r, target, name, tag};
-  Process* t = target == NON_VALUE ? nullptr : process_lookup(target);
-  if (!t || t->state == ProcState::Exited || t->pending_exit != NON_VALUE) {
-    // Immediately down: noproc, naming the target as it was given.
-    Term item = name != NON_VALUE ? make_tuple(watcher, {name, local_node()->name}) : target;
-    send_down(watcher, watcher, mine, item, atom_put("noproc"));
-    return make_ref_term(watcher, r);
-  }
-  if (t == watcher) {
-    // Monitoring oneself is allowed; it fires only on one's own death (never seen).
-  }
-  watcher->monitors.push_back(mine);
-  t->monitored_by.push_back(MonitorEntry{r, watcher->id, name, tag});
-  return make_ref_term(watcher, r);
-}
-
-bool demonitor_process(Process* watcher, Term ref) {
-  RefNumbers r;
-  if (!ref_term_numbers(ref, &r)) return false;
-  auto it = std::find_if(watcher->monitors.begin(), watcher->monitors.end(),
-                         [&](const MonitorEntry& m) { return m.ref == r; });
-  if (it == watcher->monitors.end()) return false;
-  if (Process* t = process_lookup(it->other)) {
-    t->monitored_by.erase(std::remove_if(t->monitored_by.begin(), t->monitored_by.end(),
-                                         [&](const MonitorEntry& m) { return m.ref == r; }),
-                          t->monitored_by.end());
-  }
-  watcher->monitors.erase(it);
-  return true;
-}
-
-void send_exit_signal(Process* from_proc, Term from, Process* to, Term reason, bool from_link) {
-  if (to->state == ProcState::Exited || to->pending_exit != NON_VALUE) return;
-  bool kill = reason == am::kill && !from_link;
-  if (!kill && (to->flags & PF_TRAP_EXIT)) {
-    message_send(from_proc, to, make_tuple(from_proc, {atom_put("EXIT"), from, reason}));
-    return;
-  }
-  if (reason == am::normal && from != to->id) return;  // a normal exit does not kill others
-  Term r = kill ? am::killed : reason;
-  // Record the reason on the target's side (it lives in the target's fragment).
-  UWord words = copy_size(r);
-  if (words) {
-    HeapFragment* f = HeapFragment::create(words);
-    Term* hp = f->mem;
-    to->pending_exit = copy_term(r, &hp, &f->off_heap);
-    f->used = words;
-    f->next = to->mbuf;
-    to->mbuf = f;
-    to->mbuf_words += words;
-  } else {
-    to->pending_exit = r;
-  }
-  process_wake_for_exit(to);
-}
-
-void process_terminated(Process* p) {
-  Term reason = p->exit_reason;
-  // Links: each linked process gets an exit signal.
-  std::vector<Term> links;
-  links.swap(p->links);
-  for (Term other : links) {
-    Process* o = process_lookup(other);
-    if (!o) continue;
-    o->links.erase(std::remove(o->links.begin(), o->links.end(), p->id), o->links.end());
-    send_exit_signal(p, p->id, o, reason, true);
-  }
-  // Watchers get 'DOWN'.
-  std::vector<MonitorEntry> by;
-  by.swap(p->monitored_by);
-  for (const MonitorEntry& m : by) {
-    Process* w = process_lookup(m.other);
-    if (!w) continue;
-    w->monitors.erase(std::remove_if(w->monitors.begin(), w->monitors.end(),
-                                     [&](const MonitorEntry& x) { return x.ref == m.ref; }),
-                      w->monitors.end());
-    Term item = m.name != NON_VALUE ? make_tuple(p, {m.name, local_node()->name}) : p->id;
-    send_down(p, w, m, item, reason);
-  }
-  // Monitors it held are gone.
-  for (const MonitorEntry& m : p->monitors) {
-    if (Process* t = process_lookup(m.other)) {
-      t->monitored_by.erase(std::remove_if(t->monitored_by.begin(), t->monitored_by.end(),
-                                           [&](const MonitorEntry& x) { return x.ref == m.ref; }),
-                            t->monitored_by.end());
+SignalResult process_handle_signals(Process* p) {
+  Message* list = take_incoming(p);
+  bool got = false;
+  while (list) {
+    Message* m = list;
+    list = m->next;
+    m->next = nullptr;
+    if (handle_one(p, m, &got)) {
+      p->sig_rest = list;
+      return SignalResult::Exit;
     }
   }
+  return got ? SignalResult::Messages : SignalResult::Nothing;
+}
+
+// ---------------------------------------------------------------- exiting
+
+namespace {
+
+// A signal that reached p after it started to exit.
+void answer_while_exiting(Process* p, Message* m) {
+  switch (m->kind) {
+    case SigKind::Link: {
+      Message* s = signal_new(SigKind::LinkExit, p->id, am::noproc);
+      signal_send(m->from, s);
+      break;
+    }
+    case SigKind::Monitor: {
+      MonitorEntry e{m->ref, m->from, m->aux, m->term};
+      send_down(p, m->from, e, am::noproc);
+      break;
+    }
+    case SigKind::Request:
+      m->fn(p, m, false);
+      break;
+    default:
+      break;
+  }
+  message_free(m);
+}
+
+void crash_report(Process* p) {
+  std::string text = term_to_text(p->exit_reason);
+  std::string pid = term_to_text(p->id);
+  std::fprintf(stderr, "=ERROR REPORT==== Error in process %s with exit value:\n%s\n\n", pid.c_str(),
+               text.c_str());
+}
+
+}  // namespace
+
+void process_terminate(Process* p) {
+  Term reason = p->exit_reason;
+  Message* rest = p->sig_rest;
+  p->sig_rest = nullptr;
+  Message* late;
+  {
+    std::lock_guard<std::mutex> lock(p->sig_lock);
+    p->state.store(ProcState::Exited, std::memory_order_release);
+    late = p->sig_in_first;
+    p->sig_in_first = nullptr;
+    p->sig_in_last = &p->sig_in_first;
+  }
+  for (Message* lists[2] = {rest, late}; Message* l : lists) {
+    while (l) {
+      Message* m = l;
+      l = m->next;
+      answer_while_exiting(p, m);
+    }
+  }
+  if (p->recv_timer) {
+    timer_cancel_receive(p->recv_timer);
+    p->recv_timer = 0;
+  }
+  if (p->crash_report) crash_report(p);
+
+  for (Term other : p->links) signal_send(other, signal_new(SigKind::LinkExit, p->id, reason));
+  p->links.clear();
+  for (MonitorEntry& m : p->monitored_by) {
+    send_down(p, m.other, m, reason);
+    monitor_entry_free(m);
+  }
+  p->monitored_by.clear();
+  for (const AliasEntry& a : p->aliases) alias_route_remove(a.ref);
+  p->aliases.clear();
+  for (const MonitorEntry& m : p->monitors) {
+    Message* s = signal_new(SigKind::Demonitor, p->id, NON_VALUE);
+    s->ref = m.ref;
+    signal_send(m.other, s);
+  }
   p->monitors.clear();
+
+  registry_remove_pid(p->id);
+  process_table().remove(p);
+  epoch_retire([p] {
+    process_free_memory(p);
+    delete p;
+  });
+  vm_process_exited();
 }
 
 }  // namespace bvm

@@ -1,56 +1,82 @@
-// Links, monitors and exit signals between processes.
+// Signals between processes: messages, exit signals, link/unlink,
+// monitor/demonitor, group leader changes, requests and receive timeouts.
 //
-// Each process keeps its links (pids) and two monitor lists: the monitors
-// it holds (`monitors`: what it watches) and those held on it
-// (`monitored_by`). Monitor references are kept as their numbers, not as
-// heap terms, so these lists are not GC roots.
+// Any thread may send a signal: it appends the node to the receiver's
+// incoming queue under the receiver's `sig_lock` and, if the receiver was
+// waiting, makes it runnable. Only the receiver acts on its signals (when
+// it is scheduled in, in receive, when it yields, and when it exits), so
+// signals from one process to another arrive in the order they were sent,
+// whatever their kind, and no thread touches another process's heap, links
+// or monitors.
 //
-// An exit signal to a process that is not running is recorded as
-// `pending_exit`; the scheduler terminates the process before it would run
-// again. A process terminating sends exit signals along its links and
-// 'DOWN' messages to its watchers.
+// Lifecycle: a terminating process marks itself Exited under its lock and
+// drains its queue, answering leftover link and monitor signals with noproc
+// as the reference does; a sender that finds the receiver Exited (or not in
+// the process table) gets `false` back and answers itself. The exited
+// process then leaves the process table and is freed once no thread can
+// hold a pointer to it (vm/epoch.h).
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
+#include "vm/message.h"
 #include "vm/process.h"
 
 namespace bvm {
 
-struct RefNumbers {
-  uint32_t n[3];
-  bool operator==(const RefNumbers& o) const { return n[0] == o.n[0] && n[1] == o.n[1] && n[2] == o.n[2]; }
-};
-
-struct MonitorEntry {
-  RefNumbers ref;
-  Term other;     // the watched (in `monitors`) or watching (in `monitored_by`) pid
-  Term name;      // monitor by registered name: the name, else NON_VALUE
-  Term tag;       // the first element of the message ('DOWN' unless {tag, T})
-};
-
+// Numbers for a new reference (unique, laid out as the reference's).
 RefNumbers new_ref_numbers();
+constexpr uint32_t ALIAS_REF_BIT = uint32_t(1) << 16;  // in n[1]: the reference is an alias
 Term make_ref_term(Process* p, const RefNumbers& r);
 bool ref_term_numbers(Term ref, RefNumbers* out);
 
-// link/unlink: both sides, immediately. False if `other` is not alive
-// (the caller then delivers noproc as the reference does).
-bool link_processes(Process* a, Term other);
-void unlink_processes(Process* a, Term other);
+// ---- building and delivering signal nodes (any thread)
+// A node of `kind` from `from` with copies of `term` and `aux` (either may
+// be NON_VALUE) in one fragment.
+Message* signal_new(SigKind kind, Term from, Term term, Term aux = NON_VALUE);
+// Appends m to p's incoming queue and wakes p if it waits. If p has exited
+// m is freed and the result is false.
+bool signal_deliver(Process* p, Message* m);
+// Looks up a local pid (the caller is pinned) and delivers; false if there
+// is no such live process (m is freed).
+bool signal_send(Term to, Message* m);
 
-// monitor(process, Target): returns the reference. A dead target gets an
-// immediate 'DOWN' with reason noproc.
-Term monitor_process(Process* watcher, Term target_pid, Term name, Term tag);
-// demonitor(Ref): true if it was active.
-bool demonitor_process(Process* watcher, Term ref);
+// ---- what BIFs do (run in the process `self`)
+bool send_message(Process* self, Term to_pid, Term msg);   // false: no such process
+void send_exit(Process* self, Term to_pid, Term reason);   // exit/2
+bool link_to(Process* self, Term other);                   // false: noproc
+void unlink_from(Process* self, Term other);
+// Monitors `target` (a pid, or NON_VALUE when a name was not registered).
+// `name` is the registered name used, else NON_VALUE. Returns the ref; a
+// target that does not exist gets an immediate 'DOWN' with noproc.
+// With `alias`, the reference is also an alias of self with that mode.
+Term monitor_process(Process* self, Term target, Term name, Term tag, const AliasMode* alias = nullptr);
+// Removes the monitor; false if it was not active.
+bool demonitor_process(Process* self, Term ref);
+// A message to an alias reference (dropped unless the alias is active).
+void send_alias_message(Process* self, Term alias, Term msg);
+// Creates an alias of `self` with `mode`; returns the reference.
+Term alias_create(Process* self, AliasMode mode);
+// Deactivates an alias of self; false if it was not active.
+bool alias_remove(Process* self, Term ref);
+// The monitor entry a watched process keeps (owns a copy of a boxed tag).
+MonitorEntry monitored_by_entry(const RefNumbers& ref, Term watcher, Term name, Term tag);
+void monitor_entry_free(MonitorEntry& e);
+// Sends a request to run `fn` in `to`; false if it does not exist.
+bool send_request(Process* self, Term to_pid, RequestFn fn, const RefNumbers& ref, Term payload);
+// In a request's fn: sends {Ref, Value} to the requester.
+void request_reply(Process* receiver, Message* request, Term value);
 
-// Sends an exit signal from `from` with `reason` to `to` (exit/2 and
-// links): trapped as a message, ignored (normal), or ends the process.
-void send_exit_signal(Process* from_proc, Term from, Process* to, Term reason, bool from_link);
+// ---- receiving
+enum class SignalResult { Nothing, Messages, Exit };
+// Acts on every signal sent to p so far (p runs on this thread, its
+// registers swapped out). Exit: p must terminate with p->exit_reason.
+SignalResult process_handle_signals(Process* p);
+inline bool signals_pending(const Process* p) { return p->sig_pending.load(std::memory_order_acquire); }
 
-// Called by the scheduler when p has terminated with p->exit_reason:
-// notifies links and watchers. p's heap is still valid.
-void process_terminated(Process* p);
+// Terminates p (running on this thread) with p->exit_reason: notifies
+// links and watchers, unregisters it, removes it from the process table
+// and retires its memory.
+void process_terminate(Process* p);
 
 }  // namespace bvm

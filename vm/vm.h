@@ -1,4 +1,4 @@
-// The running VM: the process table, spawning, waking, and the main loop.
+// The running VM: spawning processes, starting the schedulers, halting.
 #pragma once
 
 #include <cstdint>
@@ -9,32 +9,41 @@
 
 namespace bvm {
 
-// Process table.
-Process* process_lookup(Term pid);         // nullptr if no such live process
-std::vector<Process*> process_list();
+// Start-up settings (from the command line: +S, +P).
+struct VmConfig {
+  unsigned schedulers = 0;     // 0: one per core
+  size_t process_limit = 0;    // 0: the default (262,144)
+};
+// Creates the process table and the schedulers; call once before spawning.
+void vm_init(const VmConfig& config);
 
-// Creates a process that will run M:F(Args...). Args must be a proper list.
-// Returns the new process (already runnable), or nullptr (system_limit).
-Process* process_spawn(Process* parent, Term module, Term function, Term args);
+// A live process by pid (the caller is a scheduler thread, or pinned: see
+// vm/epoch.h), else nullptr.
+Process* process_lookup(Term pid);
+std::vector<Term> process_pids();
 
-// Registered names.
-Process* process_whereis(Term name);
-bool process_register(Term name, Process* p);   // false if taken or p has a name
-bool process_unregister(Term name);
+struct SpawnOpts {
+  bool link = false;
+  bool monitor = false;
+  Term monitor_tag = NON_VALUE;     // {tag, T} in the monitor options
+  uint8_t prio = PRIO_NORMAL;
+  size_t min_heap_size = 0;         // 0: default
+  uint32_t fullsweep_after = 65535;
+  size_t max_heap_size = 0;         // 0: unlimited
+};
 
-// Makes a waiting process runnable (a message arrived, a timer fired).
-void process_wake(Process* p);
-// An exit signal arrived for a process that is not running: schedule it so
-// the scheduler can terminate it.
-void process_wake_for_exit(Process* p);
+// Creates a process that will run M:F(Args...). Args must be a proper
+// list. Returns it (already runnable), or nullptr at the process limit.
+// With opts.monitor, *monitor_ref gets the monitor's reference.
+Process* process_spawn(Process* parent, Term module, Term function, Term args, const SpawnOpts& opts = {},
+                       Term* monitor_ref = nullptr);
 
-// Runs processes until halt() is called or nothing is left to run.
-// Returns the exit status for the OS process.
+// Runs the schedulers until halt or until no process is left; returns the
+// exit status for the OS process.
 int vm_run();
-// Requests the VM to stop with this status (erlang:halt/1,2).
-void vm_halt(int status);
-bool vm_halting();
-
-int64_t monotonic_us();
+// erlang:halt: flushes stdout/stderr and ends the OS process at once.
+[[noreturn]] void vm_halt(int status);
+// Called by process_terminate when a process has left the table.
+void vm_process_exited();
 
 }  // namespace bvm

@@ -125,7 +125,8 @@ identifiers() ->
             <<131, 101, Other/binary, 17:32, 1>>],
     [begin
          T = binary_to_term(E),
-         io:format("~w ~w~n", [erlang:external_size(T), term_to_binary(T)])
+         io:format("~w ~w~n", [erlang:external_size(T), term_to_binary(T)]),
+         io:format("~w~n", [term_to_binary(T, [{minor_version, 2}])])
      end || E <- Encs],
     %% This node's own pids and references: name nonode@nohost, creation 0.
     <<131, 88, Node:16/binary, _:32, _:32, 0:32>> = term_to_binary(self()),
@@ -145,6 +146,7 @@ local_funs() ->
          {Before, After} = split_creator(Rest),
          io:format("~w~n", [{Size, byte_size(B), Arity, Uniq, Index, NumFree, Before, After}]),
          io:format("~w~n", [erlang:external_size(F) - byte_size(B)]),
+         io:format("~w~n", [byte_size(term_to_binary(F, [{minor_version, 2}])) - byte_size(B)]),
          io:format("~w~n", [binary_to_term(B) =:= F])
      end || F <- Funs],
     ok.

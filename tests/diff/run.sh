@@ -6,15 +6,18 @@
 # standard output and the exit status must be identical. Outputs are kept in
 # the work directory for inspection when a test fails.
 #
-# usage: tests/diff/run.sh [-b BUILD_DIR] [-t SECONDS] [NAME...]
+# usage: tests/diff/run.sh [-b BUILD_DIR] [-t SECONDS] [-f "VM FLAGS"] [NAME...]
+#   -f  emulator flags for both VMs, e.g. "+S 1" (default: none)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=$here/../../build
 timeout_s=60
+flags=""
 while [ $# -gt 0 ]; do
   case $1 in
-    -b) build=$2; shift 2 ;;
+    -b) build=$(cd "$2" && pwd); shift 2 ;;
     -t) timeout_s=$2; shift 2 ;;
+    -f) flags=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -34,9 +37,9 @@ for name in "$@"; do
     failed="$failed $name"
     continue
   fi
-  (cd "$work" && timeout "$timeout_s" erl -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+  (cd "$work" && timeout "$timeout_s" erl $flags -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
       > "$work/$name.erl.out" 2> "$work/$name.erl.err"; echo $? > "$work/$name.erl.status")
-  (cd "$work" && timeout "$timeout_s" "$beamvm" -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+  (cd "$work" && timeout "$timeout_s" "$beamvm" $flags -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
       > "$work/$name.vm.out" 2> "$work/$name.vm.err"; echo $? > "$work/$name.vm.status")
   if cmp -s "$work/$name.erl.out" "$work/$name.vm.out" && cmp -s "$work/$name.erl.status" "$work/$name.vm.status"; then
     pass=$((pass + 1))

@@ -8,14 +8,16 @@ using namespace bvm;
 
 namespace {
 std::string hex_md5(const std::string& s, size_t chunk = 0) {
-  Md5 m;
+  Md5Context m;
+  md5_init(&m);
+  const uint8_t* data = reinterpret_cast<const uint8_t*>(s.data());
   if (chunk == 0) {
-    m.update(s.data(), s.size());
+    md5_update(&m, data, s.size());
   } else {
-    for (size_t i = 0; i < s.size(); i += chunk) m.update(s.data() + i, std::min(chunk, s.size() - i));
+    for (size_t i = 0; i < s.size(); i += chunk) md5_update(&m, data + i, std::min(chunk, s.size() - i));
   }
   uint8_t d[16];
-  m.finish(d);
+  md5_final(&m, d);
   static const char* digits = "0123456789abcdef";
   std::string out;
   for (uint8_t b : d) {

@@ -1,6 +1,7 @@
 // beamvm: the VM executable, a drop-in for `erl`.
 //
 //   beamvm [-root DIR] [-pa DIR...] [-pz DIR...] [-noshell] [-noinput]
+//          [+S N[:M]] [+P N]
 //          [-s M [F [A...]]] [-run M [F [A...]]] [-eval Expr] [-extra ...]
 //
 // Until the VM boots OTP's init (the boot issue), it runs in direct mode:
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   std::string root = BEAMVM_DEFAULT_ROOT;
   std::vector<std::string> pa, pz;
   std::vector<Command> commands;
+  VmConfig config;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     auto take = [&](std::vector<std::string>& out) {
@@ -102,6 +104,23 @@ int main(int argc, char** argv) {
         return 1;
       }
       commands.push_back({Command::Eval, {argv[++i]}});
+    } else if (std::strcmp(a, "+S") == 0 && i + 1 < argc) {
+      // +S Schedulers[:Online]; we run the online ones.
+      unsigned total = 0, online = 0;
+      int n = std::sscanf(argv[++i], "%u:%u", &total, &online);
+      if (n < 1 || total < 1 || total > 1024 || (n == 2 && (online < 1 || online > total))) {
+        std::fprintf(stderr, "beamvm: bad number of schedulers %s\n", argv[i]);
+        return 1;
+      }
+      config.schedulers = n == 2 ? online : total;
+    } else if (std::strcmp(a, "+P") == 0 && i + 1 < argc) {
+      char* end = nullptr;
+      unsigned long long n = std::strtoull(argv[++i], &end, 10);
+      if (*end || n < 1024 || n > 134217727) {
+        std::fprintf(stderr, "beamvm: bad number of processes %s\n", argv[i]);
+        return 1;
+      }
+      config.process_limit = size_t(n);
     } else if (std::strcmp(a, "-extra") == 0) {
       break;  // plain arguments follow (init:get_plain_arguments/0: boot issue)
     } else {
@@ -137,6 +156,7 @@ int main(int argc, char** argv) {
 
   interp_init();
   bifs_init();
+  vm_init(config);
 
   Builder b;
   std::vector<Term> cmds;
@@ -187,6 +207,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   int status = vm_run();
-  std::fflush(stdout);
-  return status;
+  vm_halt(status);
 }

@@ -1,0 +1,239 @@
+// erlang:process_info/1,2.
+//
+// Information about the calling process is read directly. Another process
+// is asked through its signal queue (so it answers after every signal the
+// caller sent it before): it builds the answer on its own heap and sends
+// {Ref, Answer}; the caller waits in erts_internal:await_result/1.
+#include <algorithm>
+
+#include "bifs/bif.h"
+#include "bifs/bif_decls.h"
+#include "vm/atom_table.h"
+#include "vm/copy.h"
+#include "vm/exception.h"
+#include "vm/identity.h"
+#include "vm/map.h"
+#include "vm/message.h"
+#include "vm/registry.h"
+#include "vm/signals.h"
+#include "vm/vm.h"
+
+namespace bvm {
+
+namespace {
+
+const char* const ITEMS[] = {
+    "backtrace", "binary", "catchlevel", "current_function", "current_location", "current_stacktrace",
+    "dictionary", "error_handler", "garbage_collection", "garbage_collection_info", "group_leader",
+    "heap_size", "initial_call", "links", "last_calls", "memory", "message_queue_len", "messages",
+    "min_heap_size", "min_bin_vheap_size", "max_heap_size", "monitored_by", "monitors",
+    "message_queue_data", "parent", "priority", "reductions", "registered_name",
+    "sequential_trace_token", "stack_size", "status", "suspending", "total_heap_size", "trace",
+    "trap_exit", "fullsweep_after", "magic_ref"};
+
+// The items process_info/1 gives (registered_name first when registered).
+const char* const DEFAULT_ITEMS[] = {
+    "current_function", "initial_call", "status", "message_queue_len", "links", "dictionary",
+    "trap_exit", "error_handler", "priority", "group_leader", "total_heap_size", "heap_size",
+    "stack_size", "reductions", "garbage_collection", "suspending"};
+
+bool known_item(Term item) {
+  if (!is_atom(item)) return false;
+  std::string_view t = atom_text(item);
+  return std::any_of(std::begin(ITEMS), std::end(ITEMS), [&](const char* s) { return t == s; });
+}
+
+Term list_of(Process* p, const std::vector<Term>& v) {
+  Term l = NIL;
+  for (size_t i = v.size(); i-- > 0;) l = make_cons(p, v[i], l);
+  return l;
+}
+
+Term mfa_tuple(Process* p, const Term* mfa) { return make_tuple(p, {mfa[0], mfa[1], mfa[2]}); }
+
+size_t heap_words(const Process* t) { return t->heap_sz + size_t(t->old_hend - t->old_heap); }
+
+Term gc_info(Process* t) {
+  Term keys[] = {am::error_logger, am::kill, am::size};
+  Term vals[] = {t->max_heap_error_logger ? am::true_ : am::false_, t->max_heap_kill ? am::true_ : am::false_,
+                 make_integer(t, int64_t(t->max_heap_size))};
+  Term mhs = map_from_pairs(t->halloc(flatmap_words(3)), keys, vals, 3);
+  return list_of(t, {make_tuple(t, {am::max_heap_size, mhs}),
+                     make_tuple(t, {am::min_bin_vheap_size, make_integer(t, int64_t(t->min_bin_vheap_size))}),
+                     make_tuple(t, {am::min_heap_size, make_integer(t, int64_t(t->min_heap_size))}),
+                     make_tuple(t, {am::fullsweep_after, make_integer(t, t->max_gen_gcs)}),
+                     make_tuple(t, {atom_put("minor_gcs"), make_integer(t, t->gen_gcs)})});
+}
+
+Term status_atom(const Process* t, bool self) {
+  if (self) return atom_put("running");
+  switch (t->status_hint) {
+    case ProcState::Waiting: return atom_put("waiting");
+    case ProcState::Running: return atom_put("running");
+    case ProcState::Exited: return atom_put("exiting");
+    default: return atom_put("runnable");
+  }
+}
+
+// The value of one item for process t, built on t's heap (t runs on this
+// thread). `single`: asked as process_info(P, Item), where an unregistered
+// name is [] rather than {registered_name, []}.
+Term item_value(Process* t, Term item, bool self) {
+  std::string_view k = atom_text(item);
+  if (k == "registered_name") {
+    Term n = registry_name_of(t->id);
+    return n == NON_VALUE ? NIL : n;
+  }
+  if (k == "current_function") {
+    const Term* mfa = code_mfa_at(t->i);
+    return mfa ? mfa_tuple(t, mfa) : mfa_tuple(t, t->initial_mfa);
+  }
+  if (k == "current_location") {
+    Term st = exc_current_stacktrace(t, t->i);
+    if (is_list(st)) return car(st);
+    return make_tuple(t, {t->initial_mfa[0], t->initial_mfa[1], t->initial_mfa[2], NIL});
+  }
+  if (k == "current_stacktrace") return exc_current_stacktrace(t, t->i);
+  if (k == "initial_call") return mfa_tuple(t, t->initial_mfa);
+  if (k == "status") return status_atom(t, self);
+  if (k == "message_queue_len") return make_integer(t, int64_t(t->msg_len));
+  if (k == "messages") {
+    std::vector<Term> v;
+    for (Message* m = t->msg_first; m; m = m->next) v.push_back(m->term);
+    return list_of(t, v);
+  }
+  if (k == "links") return list_of(t, t->links);
+  if (k == "monitors") {
+    std::vector<Term> v;
+    for (const MonitorEntry& m : t->monitors) {
+      Term what = m.name != NON_VALUE ? make_tuple(t, {m.name, local_node()->name}) : m.other;
+      v.push_back(make_tuple(t, {am::process, what}));
+    }
+    return list_of(t, v);
+  }
+  if (k == "monitored_by") {
+    std::vector<Term> v;
+    for (const MonitorEntry& m : t->monitored_by) v.push_back(m.other);
+    return list_of(t, v);
+  }
+  if (k == "dictionary") {
+    std::vector<Term> v;
+    for (size_t i = 0; i + 1 < t->dict.size(); i += 2) v.push_back(make_tuple(t, {t->dict[i], t->dict[i + 1]}));
+    return list_of(t, v);
+  }
+  if (k == "trap_exit") return (t->flags & PF_TRAP_EXIT) ? am::true_ : am::false_;
+  if (k == "error_handler") return atom_put("error_handler");
+  if (k == "priority") {
+    static const char* const names[] = {"max", "high", "normal", "low"};
+    return atom_put(names[t->prio.load(std::memory_order_relaxed)]);
+  }
+  if (k == "group_leader") return t->group_leader;
+  if (k == "heap_size") return make_integer(t, int64_t(t->heap_sz));
+  if (k == "total_heap_size") return make_integer(t, int64_t(heap_words(t) + t->mbuf_words));
+  if (k == "stack_size") return make_integer(t, int64_t(t->hend - t->stop));
+  if (k == "memory") {
+    size_t bytes = sizeof(Process) + (heap_words(t) + t->mbuf_words) * sizeof(Term) +
+                   t->msg_len * sizeof(Message) + t->dict.capacity() * sizeof(Term);
+    return make_integer(t, int64_t(bytes));
+  }
+  if (k == "reductions") return make_integer(t, int64_t(t->reductions));
+  if (k == "garbage_collection") return gc_info(t);
+  if (k == "garbage_collection_info") {
+    return list_of(t, {make_tuple(t, {atom_put("heap_size"), make_integer(t, int64_t(t->heap_sz))}),
+                       make_tuple(t, {atom_put("old_heap_size"), make_integer(t, t->old_hend - t->old_heap)}),
+                       make_tuple(t, {atom_put("mbuf_size"), make_integer(t, int64_t(t->mbuf_words))})});
+  }
+  if (k == "min_heap_size") return make_integer(t, int64_t(t->min_heap_size));
+  if (k == "min_bin_vheap_size") return make_integer(t, int64_t(t->min_bin_vheap_size));
+  if (k == "fullsweep_after") return make_integer(t, t->max_gen_gcs);
+  if (k == "max_heap_size") {
+    Term keys[] = {am::error_logger, am::kill, am::size};
+    Term vals[] = {t->max_heap_error_logger ? am::true_ : am::false_, t->max_heap_kill ? am::true_ : am::false_,
+                   make_integer(t, int64_t(t->max_heap_size))};
+    return map_from_pairs(t->halloc(flatmap_words(3)), keys, vals, 3);
+  }
+  if (k == "message_queue_data") return t->off_heap_msgq ? am::off_heap : am::on_heap;
+  if (k == "suspending") return NIL;
+  if (k == "catchlevel") {
+    SWord n = 0;
+    for (Term* s = t->stop; s < t->hend; s++)
+      if (is_catch(*s)) n++;
+    return make_small(n);
+  }
+  if (k == "last_calls") return am::false_;
+  if (k == "sequential_trace_token") return NIL;
+  if (k == "trace") return make_small(0);
+  if (k == "binary") return NIL;
+  if (k == "parent") return am::undefined;
+  return NON_VALUE;  // backtrace, magic_ref: not supported yet
+}
+
+// The whole answer: a list for a list of items, {Item, Value} (or [] for
+// an unregistered registered_name) for one. NON_VALUE: an unsupported item.
+Term answer(Process* t, Term spec, bool self) {
+  if (is_atom(spec)) {
+    Term v = item_value(t, spec, self);
+    if (v == NON_VALUE) return NON_VALUE;
+    if (spec == atom_put("registered_name") && v == NIL) return NIL;
+    return make_tuple(t, {spec, v});
+  }
+  std::vector<Term> out;
+  for (Term l = spec; is_list(l); l = cdr(l)) {
+    Term v = item_value(t, car(l), self);
+    if (v == NON_VALUE) return NON_VALUE;
+    out.push_back(make_tuple(t, {car(l), v}));
+  }
+  return list_of(t, out);
+}
+
+Term default_spec(Process* p, Term pid) {
+  std::vector<Term> items;
+  for (const char* s : DEFAULT_ITEMS) items.push_back(atom_put(s));
+  if (registry_name_of(pid) != NON_VALUE) items.insert(items.begin(), atom_put("registered_name"));
+  return list_of(p, items);
+}
+
+void info_request(Process* t, Message* m, bool alive) {
+  if (!alive) {
+    request_reply(t, m, am::undefined);
+    return;
+  }
+  Term spec = m->term;
+  if (spec == am::undefined) spec = default_spec(t, t->id);  // process_info/1
+  Term a = answer(t, spec, false);
+  request_reply(t, m, a == NON_VALUE ? am::undefined : a);
+}
+
+bool valid_spec(Term spec) {
+  if (is_atom(spec)) return known_item(spec);
+  if (list_length(spec) < 0) return false;
+  for (Term l = spec; is_list(l); l = cdr(l))
+    if (!known_item(car(l))) return false;
+  return true;
+}
+
+// spec == undefined: process_info/1.
+Term process_info(Process* p, Term* args, Term pid, Term spec) {
+  if (!is_local_pid(pid)) return raise_badarg(p);
+  if (spec != am::undefined && !valid_spec(spec)) return raise_badarg(p);
+  if (pid == p->id) {
+    if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
+      p->trap_value = am::undefined;
+      return BIF_YIELD;
+    }
+    Term s = spec == am::undefined ? default_spec(p, pid) : spec;
+    Term a = answer(p, s, true);
+    return a == NON_VALUE ? raise_error(p, am::notsup) : a;
+  }
+  RefNumbers r = new_ref_numbers();
+  if (!send_request(p, pid, info_request, r, spec)) return am::undefined;
+  args[0] = make_ref_term(p, r);
+  return bif_trap(p, export_put(atom_put("erts_internal"), atom_put("await_result"), 1));
+}
+
+}  // namespace
+
+BIF_FN(erlang_process_info_1) { return process_info(p, args, args[0], am::undefined); }
+BIF_FN(erlang_process_info_2) { return process_info(p, args, args[0], args[1]); }
+
+}  // namespace bvm

@@ -1,0 +1,357 @@
+// erlang: spawning with options, process flags, names, group leaders,
+// hibernation, garbage collection requests and liveness checks.
+#include "bifs/bif.h"
+#include "bifs/bif_decls.h"
+#include "vm/atom_table.h"
+#include "vm/copy.h"
+#include "vm/map.h"
+#include "vm/registry.h"
+#include "vm/signals.h"
+#include "vm/vm.h"
+
+namespace bvm {
+
+namespace {
+
+bool priority_of(Term t, uint8_t* out) {
+  if (t == am::low) *out = PRIO_LOW;
+  else if (t == am::normal) *out = PRIO_NORMAL;
+  else if (t == am::high) *out = PRIO_HIGH;
+  else if (t == am::max) *out = PRIO_MAX;
+  else return false;
+  return true;
+}
+
+Term priority_atom(uint8_t prio) {
+  static const Term names[] = {am::max, am::high, am::normal, am::low};
+  return names[prio];
+}
+
+bool non_neg(Term t, size_t* out) {
+  int64_t v;
+  if (!term_to_int64(t, &v) || v < 0) return false;
+  *out = size_t(v);
+  return true;
+}
+
+// The reference rounds heap sizes up to its size sequence, with minimums.
+size_t normal_min_heap(size_t words) { return next_heap_size(words < 233 ? 233 : words); }
+size_t normal_min_vheap(size_t words) { return next_heap_size(words < 46422 ? 46422 : words); }
+
+// max_heap_size: a size, or #{size => N, kill => B, error_logger => B}.
+bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log) {
+  if (is_small(t)) return non_neg(t, size);
+  if (!is_map(t)) return false;
+  std::vector<std::pair<Term, Term>> pairs;
+  map_pairs(t, pairs);
+  for (auto [k, v] : pairs) {
+    if (k == am::size) {
+      if (!non_neg(v, size)) return false;
+    } else if (k == am::kill && (v == am::true_ || v == am::false_)) {
+      *kill = v == am::true_;
+    } else if (k == am::error_logger && (v == am::true_ || v == am::false_)) {
+      *log = v == am::true_;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+Term max_heap_map(Process* p, size_t size, bool kill, bool log) {
+  Term keys[] = {am::error_logger, am::kill, am::size};
+  Term vals[] = {log ? am::true_ : am::false_, kill ? am::true_ : am::false_, make_integer(p, int64_t(size))};
+  return map_from_pairs(p->halloc(flatmap_words(3)), keys, vals, 3);
+}
+
+// Monitor options of {monitor, Opts}: [{tag, T}].
+bool parse_monitor_opts(Term opts, SpawnOpts* o) {
+  if (list_length(opts) < 0) return false;
+  for (Term l = opts; is_list(l); l = cdr(l)) {
+    Term e = car(l);
+    if (!is_tuple(e) || tuple_arity(e) != 2) return false;
+    if (tuple_elem(e, 1) == am::tag) o->monitor_tag = tuple_elem(e, 2);
+    else return false;
+  }
+  return true;
+}
+
+bool parse_spawn_opts(Term list, SpawnOpts* o) {
+  if (list_length(list) < 0) return false;
+  for (Term l = list; is_list(l); l = cdr(l)) {
+    Term e = car(l);
+    if (e == am::link) {
+      o->link = true;
+    } else if (e == am::monitor) {
+      o->monitor = true;
+    } else if (is_tuple(e) && tuple_arity(e) == 2) {
+      Term k = tuple_elem(e, 1), v = tuple_elem(e, 2);
+      size_t n;
+      if (k == am::monitor) {
+        o->monitor = true;
+        if (!parse_monitor_opts(v, o)) return false;
+      } else if (k == am::priority) {
+        if (!priority_of(v, &o->prio)) return false;
+      } else if (k == am::min_heap_size) {
+        if (!non_neg(v, &n)) return false;
+        o->min_heap_size = normal_min_heap(n);
+      } else if (k == am::min_bin_vheap_size) {
+        if (!non_neg(v, &n)) return false;
+      } else if (k == am::fullsweep_after) {
+        if (!non_neg(v, &n)) return false;
+        o->fullsweep_after = n > 65535 ? 65535 : uint32_t(n);
+      } else if (k == am::max_heap_size) {
+        bool kill = true, log = true;
+        if (!parse_max_heap(v, &o->max_heap_size, &kill, &log)) return false;
+      } else if (k == am::message_queue_data) {
+        if (v != am::on_heap && v != am::off_heap) return false;
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+Term spawn_common(Process* p, Term* args, const SpawnOpts& o) {
+  if (!is_atom(args[0]) || !is_atom(args[1]) || list_length(args[2]) < 0) return raise_badarg(p);
+  Term ref = NON_VALUE;
+  Process* child = process_spawn(p, args[0], args[1], args[2], o, &ref);
+  if (!child) return raise_system_limit(p);
+  if (o.monitor) return make_tuple(p, {child->id, ref});
+  return child->id;
+}
+
+}  // namespace
+
+BIF_FN(erlang_spawn_3) { return spawn_common(p, args, SpawnOpts{}); }
+
+BIF_FN(erlang_spawn_link_3) {
+  SpawnOpts o;
+  o.link = true;
+  return spawn_common(p, args, o);
+}
+
+BIF_FN(erlang_spawn_opt_4) {
+  SpawnOpts o;
+  if (!parse_spawn_opts(args[3], &o)) return raise_badarg(p);
+  return spawn_common(p, args, o);
+}
+
+BIF_FN(erlang_process_flag_2) {
+  Term flag = args[0], value = args[1];
+  auto boolean = [](Term v) { return v == am::true_ || v == am::false_; };
+  if (flag == am::trap_exit) {
+    if (!boolean(value)) return raise_badarg(p);
+    Term old = (p->flags & PF_TRAP_EXIT) ? am::true_ : am::false_;
+    if (value == am::true_) p->flags |= PF_TRAP_EXIT;
+    else p->flags &= ~PF_TRAP_EXIT;
+    return old;
+  }
+  if (flag == am::priority) {
+    uint8_t prio;
+    if (!priority_of(value, &prio)) return raise_badarg(p);
+    Term old = priority_atom(p->prio.load(std::memory_order_relaxed));
+    p->prio.store(prio, std::memory_order_relaxed);
+    return old;
+  }
+  size_t n;
+  if (flag == am::min_heap_size) {
+    if (!non_neg(value, &n)) return raise_badarg(p);
+    Term old = make_integer(p, int64_t(p->min_heap_size));
+    p->min_heap_size = normal_min_heap(n);
+    return old;
+  }
+  if (flag == am::min_bin_vheap_size) {
+    if (!non_neg(value, &n)) return raise_badarg(p);
+    Term old = make_integer(p, int64_t(p->min_bin_vheap_size));
+    p->min_bin_vheap_size = normal_min_vheap(n);
+    return old;
+  }
+  if (flag == am::fullsweep_after) {
+    if (!non_neg(value, &n)) return raise_badarg(p);
+    Term old = make_integer(p, p->max_gen_gcs);
+    p->max_gen_gcs = n > 65535 ? 65535 : uint32_t(n);
+    return old;
+  }
+  if (flag == am::max_heap_size) {
+    size_t size = p->max_heap_size;
+    bool kill = p->max_heap_kill, log = p->max_heap_error_logger;
+    if (is_map(value)) size = 0;
+    if (!parse_max_heap(value, &size, &kill, &log) || (size && size < p->heap_sz)) return raise_badarg(p);
+    Term old = max_heap_map(p, p->max_heap_size, p->max_heap_kill, p->max_heap_error_logger);
+    p->max_heap_size = size;
+    p->max_heap_kill = kill;
+    p->max_heap_error_logger = log;
+    return old;
+  }
+  if (flag == am::message_queue_data) {
+    if (value != am::on_heap && value != am::off_heap) return raise_badarg(p);
+    Term old = p->off_heap_msgq ? am::off_heap : am::on_heap;
+    p->off_heap_msgq = value == am::off_heap;
+    return old;
+  }
+  if (flag == am::sensitive) {
+    if (!boolean(value)) return raise_badarg(p);
+    Term old = p->sensitive ? am::true_ : am::false_;
+    p->sensitive = value == am::true_;
+    return old;
+  }
+  return raise_error_cause(p, am::badarg, atom_put("badopt"));
+}
+
+// ---- liveness
+
+static void alive_request(Process* receiver, Message* m, bool alive) {
+  request_reply(receiver, m, alive ? am::true_ : am::false_);
+}
+
+BIF_FN(erlang_is_process_alive_1) {
+  Term pid = args[0];
+  if (!is_local_pid(pid)) return raise_badarg(p);
+  if (pid == p->id) return am::true_;
+  Process* t = process_lookup(pid);
+  if (!t) return am::false_;
+  // Signals we sent it earlier (an exit, say) must be acted on first: ask
+  // it through its queue when it has any.
+  if (signals_pending(t) || t->state.load(std::memory_order_acquire) == ProcState::Exited)
+    return bif_trap(p, export_put(atom_put("erts_internal"), atom_put("is_process_alive"), 1));
+  return am::true_;
+}
+
+BIF_FN(erts_internal_is_process_alive_2) {
+  RefNumbers r;
+  if (!is_local_pid(args[0]) || !ref_term_numbers(args[1], &r)) return raise_badarg(p);
+  if (!send_request(p, args[0], alive_request, r, NON_VALUE))
+    signal_send(p->id, signal_new(SigKind::Message, p->id, make_tuple(p, {args[1], am::false_})));
+  return am::ok;
+}
+
+BIF_FN(erlang_yield_0) {
+  (void)args;
+  p->trap_value = am::true_;
+  return BIF_YIELD;
+}
+
+BIF_FN(erlang_hibernate_3) {
+  SWord n = list_length(args[2]);
+  if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0 || n > 255) return raise_badarg(p);
+  unsigned i = 0;
+  Term* regs = p->args_room(unsigned(n));
+  for (Term l = args[2]; is_list(l); l = cdr(l)) regs[i++] = car(l);
+  p->arity = unsigned(n);
+  p->i = export_put(args[0], args[1], unsigned(n))->address.load(std::memory_order_acquire);
+  p->hibernate_pending = true;
+  return BIF_YIELD;
+}
+
+// ---- garbage collection
+
+BIF_FN(erts_internal_garbage_collect_1) {
+  if (args[0] != am::major && args[0] != am::minor) return raise_badarg(p);
+  p->gc_pending = true;
+  p->trap_value = am::true_;
+  return BIF_YIELD;
+}
+
+static void gc_request(Process* receiver, Message* m, bool alive) {
+  if (alive) receiver->gc_pending = true;
+  Term req_id = tuple_elem(m->term, 2);
+  Term reply = make_tuple(receiver, {am::garbage_collect, req_id, alive ? am::true_ : am::false_});
+  signal_send(m->from, signal_new(SigKind::Message, receiver->id, reply));
+}
+
+// request_system_task(Pid, Prio, {garbage_collect, ReqId, Type}).
+BIF_FN(erts_internal_request_system_task_3) {
+  Term pid = args[0], req = args[2];
+  if (!is_local_pid(pid) || !is_tuple(req) || tuple_arity(req) < 2) return raise_badarg(p);
+  if (tuple_elem(req, 1) != am::garbage_collect || tuple_arity(req) != 3) {
+    return raise_error(p, am::notsup);  // check_process_code and friends: hot loading issue
+  }
+  if (!send_request(p, pid, gc_request, RefNumbers{}, req)) {
+    Term reply = make_tuple(p, {am::garbage_collect, tuple_elem(req, 2), am::false_});
+    signal_send(p->id, signal_new(SigKind::Message, p->id, reply));
+  }
+  return am::ok;
+}
+
+// ---- group leaders
+
+BIF_FN(erlang_group_leader_0) {
+  (void)args;
+  return p->group_leader;
+}
+
+static void set_group_leader(Process* p, Term leader) {
+  UWord words = copy_size(leader);
+  if (!words) {
+    p->group_leader = leader;
+    return;
+  }
+  Term* hp = p->halloc(words);
+  p->group_leader = copy_term(leader, &hp, &p->off_heap);
+}
+
+// group_leader(GL, Pid) first tries this; false means "ask Pid" (/3).
+BIF_FN(erts_internal_group_leader_2) {
+  Term gl = args[0], pid = args[1];
+  if (!is_pid(gl)) return am::badarg;
+  if (pid == p->id) {
+    set_group_leader(p, gl);
+    return am::true_;
+  }
+  if (!is_local_pid(pid)) return raise_badarg(p);
+  return process_lookup(pid) ? am::false_ : am::badarg;
+}
+
+static void group_leader_request(Process* receiver, Message* m, bool alive) {
+  if (alive) set_group_leader(receiver, m->term);
+  request_reply(receiver, m, alive ? am::true_ : am::badarg);
+}
+
+BIF_FN(erts_internal_group_leader_3) {
+  RefNumbers r;
+  if (!is_pid(args[0]) || !is_local_pid(args[1]) || !ref_term_numbers(args[2], &r)) return raise_badarg(p);
+  if (!send_request(p, args[1], group_leader_request, r, args[0]))
+    signal_send(p->id, signal_new(SigKind::Message, p->id, make_tuple(p, {args[2], am::badarg})));
+  return am::ok;
+}
+
+// ---- names
+
+BIF_FN(erlang_register_2) {
+  Term name = args[0], pid = args[1];
+  if (!is_atom(name) || name == am::undefined || !is_local_pid(pid) || !registry_register(name, pid))
+    return raise_badarg(p);
+  return am::true_;
+}
+
+BIF_FN(erlang_unregister_1) {
+  if (!is_atom(args[0]) || !registry_unregister(args[0])) return raise_badarg(p);
+  return am::true_;
+}
+
+BIF_FN(erlang_whereis_1) {
+  if (!is_atom(args[0])) return raise_badarg(p);
+  Term pid = registry_whereis(args[0]);
+  return pid == NON_VALUE ? am::undefined : pid;
+}
+
+BIF_FN(erlang_registered_0) {
+  (void)args;
+  Term l = NIL;
+  for (Term name : registry_names()) l = make_cons(p, name, l);
+  return l;
+}
+
+BIF_FN(erlang_processes_0) {
+  (void)args;
+  std::vector<Term> pids = process_pids();
+  Term l = NIL;
+  for (size_t i = pids.size(); i-- > 0;) l = make_cons(p, pids[i], l);
+  return l;
+}
+
+}  // namespace bvm

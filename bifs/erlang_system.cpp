@@ -1,0 +1,76 @@
+// erlang:system_info/1: facts about the running system.
+#include <thread>
+
+#include "bifs/bif.h"
+#include "bifs/bif_decls.h"
+#include "vm/atom_table.h"
+#include "vm/process_table.h"
+#include "vm/scheduler.h"
+#include "vm/vm.h"
+
+namespace bvm {
+
+namespace {
+
+Term string_term(Process* p, std::string_view s) {
+  Term l = NIL;
+  for (size_t i = s.size(); i-- > 0;) l = make_cons(p, make_small(static_cast<unsigned char>(s[i])), l);
+  return l;
+}
+
+Term logical_processors() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? make_small(n) : atom_put("unknown");
+}
+
+}  // namespace
+
+BIF_FN(erlang_system_info_1) {
+  Term item = args[0];
+  if (is_tuple(item) && tuple_arity(item) == 2 && tuple_elem(item, 1) == atom_put("wordsize")) {
+    Term k = tuple_elem(item, 2);
+    if (k == atom_put("internal") || k == atom_put("external")) return make_small(8);
+    return raise_badarg(p);
+  }
+  if (!is_atom(item)) return raise_badarg(p);
+  std::string_view k = atom_text(item);
+  if (k == "otp_release") return string_term(p, "25");
+  if (k == "version") return string_term(p, "13.1.5");
+  if (k == "driver_version") return string_term(p, "3.3");
+  if (k == "nif_version") return string_term(p, "2.16");
+  if (k == "system_architecture") return string_term(p, "x86_64-pc-linux-gnu");
+  if (k == "machine") return string_term(p, "BEAM");
+  if (k == "wordsize") return make_small(8);
+  if (k == "smp_support" || k == "threads" || k == "kernel_poll") return am::true_;
+  if (k == "debug_compiled") return am::false_;
+  if (k == "heap_type") return atom_put("private");
+  if (k == "emu_flavor") return atom_put("emu");
+  if (k == "emu_type" || k == "build_type") return atom_put("opt");
+  if (k == "compat_rel") return make_small(25);
+  if (k == "creation") return make_small(0);
+  if (k == "atom_limit") return make_integer(p, int64_t(AtomTable::global().limit()));
+  if (k == "atom_count") return make_integer(p, int64_t(AtomTable::global().count()));
+  if (k == "process_limit") return make_integer(p, int64_t(process_table().limit()));
+  if (k == "process_count") return make_integer(p, int64_t(process_table().count()));
+  if (k == "schedulers" || k == "schedulers_online") return make_small(scheduler_count());
+  if (k == "scheduler_id") {
+    Scheduler* s = current_scheduler();
+    return make_small(s ? s->id : 1);
+  }
+  if (k == "logical_processors" || k == "logical_processors_available" || k == "logical_processors_online")
+    return logical_processors();
+  if (k == "context_reductions") return make_small(CONTEXT_REDS);
+  if (k == "multi_scheduling") return atom_put(scheduler_count() > 1 ? "enabled" : "disabled");
+  if (k == "scheduler_bind_type") return atom_put("unbound");
+  if (k == "time_warp_mode") return atom_put("no_time_warp");
+  if (k == "time_offset") return atom_put("final");
+  if (k == "fullsweep_after") return make_tuple(p, {am::fullsweep_after, make_small(65535)});
+  if (k == "min_heap_size") return make_tuple(p, {am::min_heap_size, make_small(233)});
+  if (k == "min_bin_vheap_size") return make_tuple(p, {am::min_bin_vheap_size, make_small(46422)});
+  if (k == "message_queue_data") return am::on_heap;
+  if (k == "trace_control_word") return make_small(0);
+  if (k == "sequential_tracer") return make_tuple(p, {atom_put("sequential_tracer"), am::false_});
+  return raise_badarg(p);  // not known here (yet): fails loudly
+}
+
+}  // namespace bvm

@@ -1,0 +1,202 @@
+#include "vm/scheduler.h"
+
+#include <vector>
+
+#include "vm/epoch.h"
+#include "vm/interp.h"
+#include "vm/signals.h"
+#include "vm/timers.h"
+#include "vm/vm.h"
+
+namespace bvm {
+
+namespace {
+
+std::vector<Scheduler*> g_scheds;
+std::atomic<int> g_sleeping{0};
+thread_local Scheduler* t_current = nullptr;
+
+// Takes the next process from s's queues (s->rq_lock held).
+Process* pop_locked(Scheduler* s) {
+  if (!s->rq_len) return nullptr;
+  std::deque<Process*>* q = nullptr;
+  if (!s->rq[PRIO_MAX].empty()) {
+    q = &s->rq[PRIO_MAX];
+  } else if (!s->rq[PRIO_HIGH].empty()) {
+    q = &s->rq[PRIO_HIGH];
+  } else {
+    bool normal = !s->rq[PRIO_NORMAL].empty(), low = !s->rq[PRIO_LOW].empty();
+    if (normal && (!low || ++s->normal_picks % 8 != 0)) q = &s->rq[PRIO_NORMAL];
+    else q = &s->rq[PRIO_LOW];
+  }
+  Process* p = q->front();
+  q->pop_front();
+  s->rq_len--;
+  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+  return p;
+}
+
+// Takes a process from another scheduler whose queue holds at least
+// `min_len`. An idle scheduler asks for two (the owner will get to a single
+// waiting process soon); one invited by a busy owner takes one.
+Process* steal(Scheduler* self, size_t min_len) {
+  size_t n = g_scheds.size();
+  for (size_t k = 1; k < n; k++) {
+    Scheduler* v = g_scheds[(self->id - 1 + k) % n];
+    if (v->rq_len_hint.load(std::memory_order_relaxed) < min_len) continue;
+    std::unique_lock<std::mutex> lock(v->rq_lock, std::try_to_lock);
+    if (!lock.owns_lock() || v->rq_len < min_len) continue;
+    if (Process* p = pop_locked(v)) return p;
+  }
+  return nullptr;
+}
+
+void wake_sleeper(Scheduler* except) {
+  for (Scheduler* s : g_scheds) {
+    if (s == except) continue;
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    if (s->sleeping && !s->woken) {
+      s->woken = true;
+      s->rq_cv.notify_one();
+      return;
+    }
+  }
+}
+
+// Blocks until there is a process to run.
+Process* next_process(Scheduler* s) {
+  bool invited = false;  // a busy scheduler woke us to take some of its work
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(s->rq_lock);
+      if (Process* p = pop_locked(s)) return p;
+    }
+    if (Process* p = steal(s, invited ? 1 : 2)) return p;
+    // Announce the sleep, then look once more: an enqueuer either sees us
+    // asleep or we see its work.
+    {
+      std::lock_guard<std::mutex> lock(s->rq_lock);
+      s->sleeping = true;
+    }
+    g_sleeping.fetch_add(1, std::memory_order_seq_cst);
+    Process* p = steal(s, 2);
+    {
+      std::unique_lock<std::mutex> lock(s->rq_lock);
+      if (!p) {
+        epoch_reclaim();
+        s->rq_cv.wait(lock, [s] { return s->rq_len || s->woken; });
+        p = pop_locked(s);
+        invited = !p && s->woken;
+      }
+      s->sleeping = false;
+      s->woken = false;
+    }
+    g_sleeping.fetch_sub(1, std::memory_order_seq_cst);
+    if (p) return p;
+  }
+}
+
+void put_back(Scheduler* s, Process* p) {
+  p->state.store(ProcState::Runnable, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(s->rq_lock);
+  s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
+  s->rq_len++;
+  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+}
+
+void run_one(Scheduler* s, Process* p) {
+  p->scheduler = s;
+  p->state.store(ProcState::Running, std::memory_order_relaxed);
+  if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
+    process_terminate(p);
+    return;
+  }
+  switch (interp_run(s, p)) {
+    case RunResult::Yield:
+      // A BIF may have acted on a signal that kills it (exit/2 to itself).
+      if (p->exit_reason != NON_VALUE ||
+          (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit)) {
+        process_terminate(p);
+        return;
+      }
+      p->status_hint = ProcState::Runnable;
+      put_back(s, p);
+      return;
+    case RunResult::Wait: {
+      p->status_hint = ProcState::Waiting;
+      if (p->timeout_armed && !p->timed_out && !p->recv_timer)
+        p->recv_timer = timer_start_receive(p->id, p->timer_gen, p->timeout_at_us);
+      {
+        std::lock_guard<std::mutex> lock(p->sig_lock);
+        if (!p->sig_in_first) {
+          p->state.store(ProcState::Waiting, std::memory_order_relaxed);
+          return;
+        }
+      }
+      put_back(s, p);  // signals arrived while it ran
+      return;
+    }
+    case RunResult::Exit:
+      process_terminate(p);
+      return;
+  }
+}
+
+void scheduler_main(Scheduler* s) {
+  t_current = s;
+  EpochParticipant& ep = this_thread_epoch();
+  unsigned since_reclaim = 0;
+  for (;;) {
+    Process* p = next_process(s);
+    ep.pin();
+    run_one(s, p);
+    ep.unpin();
+    // More work than this scheduler is doing: let a sleeper steal some.
+    if (s->rq_len_hint.load(std::memory_order_relaxed) &&
+        g_sleeping.load(std::memory_order_seq_cst) > 0)
+      wake_sleeper(s);
+    if (++since_reclaim == 64) {
+      since_reclaim = 0;
+      epoch_reclaim();
+    }
+  }
+}
+
+}  // namespace
+
+void schedulers_create(unsigned n) {
+  if (n < 1) n = 1;
+  if (n > MAX_SCHEDULERS) n = MAX_SCHEDULERS;
+  for (unsigned i = 0; i < n; i++) {
+    auto* s = new Scheduler();
+    s->id = i + 1;
+    g_scheds.push_back(s);
+  }
+}
+
+unsigned scheduler_count() { return unsigned(g_scheds.size()); }
+
+void schedulers_start() {
+  for (Scheduler* s : g_scheds) {
+    s->thread = std::thread(scheduler_main, s);
+    s->thread.detach();
+  }
+}
+
+Scheduler* current_scheduler() { return t_current; }
+
+void scheduler_enqueue(Process* p) {
+  Scheduler* s = p->scheduler ? p->scheduler : t_current ? t_current : g_scheds[0];
+  bool wake_owner;
+  {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
+    s->rq_len++;
+    s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+    wake_owner = s->sleeping && !s->woken;
+    if (wake_owner) s->woken = true;
+  }
+  if (wake_owner) s->rq_cv.notify_one();
+}
+
+}  // namespace bvm
