@@ -23,6 +23,7 @@ main() ->
     from_lists(),
     matching(),
     comparisons(),
+    sizes(),
     hashing(),
     external_format(),
     literals(),
@@ -225,7 +226,8 @@ errors() ->
     p(catch_error(fun() -> maps:next([1 bsl 70 | M]) end)),
     p(catch_error(fun() -> erts_internal:map_next(0, M, bad) end)),
     p(catch_error(fun() -> erts_internal:map_next(0, not_a_map, []) end)),
-    p(catch_error(fun() -> #{1 := X} = maps:remove(1, M), X end)).
+    p(catch_error(fun() -> #{1 := X} = maps:remove(1, M), X end)),
+    p(catch_error(fun() -> erts_internal:map_to_tuple_keys(M) end)).
 
 catch_error(F) ->
     try F() of V -> {ok, V} catch C:R -> {C, R} end.
@@ -315,6 +317,13 @@ comparisons() ->
     N1 = maps:from_list([{I, ints(40)} || I <- lists:seq(1, 40)]),
     N2 = maps:update(20, (ints(40))#{7 := 7.0}, N1),
     p([N1 == N2, N1 =:= N2, N1 < N2, erts_internal:cmp_term(N1, N2), erts_internal:cmp_term(N2, N1)]).
+
+%% The reference's heap words: trie nodes sized as the reference's.
+sizes() ->
+    p([erts_debug:flat_size(ints(N)) || N <- [0, 1, 32, 33, 40, 100, 1000, 10000]]),
+    p(erts_debug:flat_size(#{a => maps:from_list([{{I}, <<I>>} || I <- lists:seq(1, 50)])})),
+    p(erts_debug:flat_size(lists:foldl(fun(I, M) -> maps:remove(I, M) end, ints(3000), lists:seq(1, 2000)))),
+    p(erts_debug:flat_size(maps:from_list([{I / 3, [I]} || I <- lists:seq(1, 500)]))).
 
 hashing() ->
     Ms = [ints(33), ints(100), ints(1000), maps:from_list([{{I}, <<I>>} || I <- lists:seq(1, 50)]),
