@@ -97,14 +97,15 @@ bool parse_spawn_opts(Term list, SpawnOpts* o) {
         o->min_heap_size = normal_min_heap(n);
       } else if (k == am::min_bin_vheap_size) {
         if (!non_neg(v, &n)) return false;
+        o->min_bin_vheap_size = normal_min_vheap(n);
       } else if (k == am::fullsweep_after) {
         if (!non_neg(v, &n)) return false;
         o->fullsweep_after = n > 65535 ? 65535 : uint32_t(n);
       } else if (k == am::max_heap_size) {
-        bool kill = true, log = true;
-        if (!parse_max_heap(v, &o->max_heap_size, &kill, &log)) return false;
+        if (!parse_max_heap(v, &o->max_heap_size, &o->max_heap_kill, &o->max_heap_error_logger)) return false;
       } else if (k == am::message_queue_data) {
         if (v != am::on_heap && v != am::off_heap) return false;
+        o->off_heap_msgq = v == am::off_heap;
       } else {
         return false;
       }
@@ -233,6 +234,13 @@ BIF_FN(erlang_yield_0) {
   (void)args;
   p->trap_value = am::true_;
   return BIF_YIELD;
+}
+
+BIF_FN(erlang_bump_reductions_1) {
+  int64_t n;
+  if (!term_to_int64(args[0], &n) || n < 0) return raise_badarg(p);
+  p->reductions += uint64_t(n);
+  return am::true_;
 }
 
 BIF_FN(erlang_hibernate_3) {

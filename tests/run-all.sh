@@ -1,7 +1,8 @@
 #!/bin/sh
-# Runs every test: builds the VM (plain and ASan+UBSan), runs the unit tests
-# in both builds, the differential loader check against OTP's beam_disasm,
-# and the loader fuzzer under the sanitizers.
+# Runs every test: builds the VM (plain, ASan+UBSan, ThreadSanitizer), runs
+# the unit tests, the differential loader check against OTP's beam_disasm,
+# the differential tests (also with one and two schedulers, and under the
+# sanitizers), the stress tests, and the fuzzers under the sanitizers.
 #   tests/run-all.sh            everything
 #   FUZZ_ITERATIONS=N           fuzz inputs to run (default 30000)
 set -eu
@@ -29,6 +30,16 @@ run tests/loader/check-disasm.sh build
 step "differential tests against erl"
 run tests/diff/run.sh -b build
 
+process_tests="processes signals timers"
+for s in 1 2; do
+  step "process tests with +S $s"
+  DIFF_WORK=tests/out/diff-s$s run tests/diff/run.sh -b build -f "+S $s" $process_tests
+done
+
+step "stress tests"
+run tests/stress/run.sh -b build chains spawn_million
+run tests/stress/idle.sh -b build
+
 step "build (ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBEAMVM_SANITIZE=ON -DBEAMVM_WERROR=ON > /dev/null
 cmake --build build-asan -j"$jobs"
@@ -50,6 +61,16 @@ step "BIF fuzzing under ASan + UBSan"
 mkdir -p tests/out/bif_fuzz
 erlc -o tests/out/bif_fuzz tests/fuzz/bif_fuzz.erl
 run build-asan/bin/beamvm -noshell -pa tests/out/bif_fuzz -run bif_fuzz main "${BIF_FUZZ_ITERATIONS:-100}" 1
+
+step "build (ThreadSanitizer)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEAMVM_TSAN=ON -DBEAMVM_TESTS=OFF \
+  -DBEAMVM_WERROR=ON > /dev/null
+cmake --build build-tsan -j"$jobs" --target beamvm
+
+step "process tests under ThreadSanitizer (+S 2)"
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+DIFF_WORK=tests/out/diff-tsan run tests/diff/run.sh -b build-tsan -t 300 -f "+S 2" $process_tests
+unset TSAN_OPTIONS
 
 if [ "$failed" -ne 0 ]; then
   step "SOME TESTS FAILED"

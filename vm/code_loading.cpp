@@ -21,6 +21,25 @@ std::vector<std::string>& code_path() {
   return *path;
 }
 
+namespace {
+
+// The reference's preloaded modules live inside its emulator, stripped of
+// line numbers, attributes and compile information; stack traces and
+// module_info show them that way, so we strip our copies too.
+bool is_preloaded(Term module) {
+  static const char* const names[] = {
+      "erts_code_purger", "erl_init", "init", "prim_buffer", "prim_eval", "prim_inet", "prim_file",
+      "zlib", "prim_zip", "erl_prim_loader", "erlang", "erts_internal", "erl_tracer",
+      "erts_literal_area_collector", "erts_dirty_process_signal_handler", "atomics", "counters",
+      "persistent_term", "socket_registry", "prim_socket", "prim_net"};
+  std::string_view m = atom_text(module);
+  for (const char* n : names)
+    if (m == n) return true;
+  return false;
+}
+
+}  // namespace
+
 bool code_load_image(Term expected, const uint8_t* data, size_t size, const std::string& file_name,
                      Term* reason, std::string* message) {
   LoadError err;
@@ -45,6 +64,11 @@ bool code_load_image(Term expected, const uint8_t* data, size_t size, const std:
   // The module checksum is also the `uniq` of its funs (NEW_FUN_EXT).
   beam_module_md5(*bf, mv->md5);
   for (FunEntry* fe : mv->lambdas) std::memcpy(fe->uniq, mv->md5, sizeof fe->uniq);
+  if (is_preloaded(mv->name)) {
+    mv->lines.clear();
+    mv->attributes_etf.clear();  // module_info: []
+    mv->compile_info_etf.clear();
+  }
   if (mv->on_load) {
     *reason = atom_put("on_load_not_allowed");
     *message = file_name + ": -on_load functions are not supported yet";
@@ -65,6 +89,12 @@ bool code_load_image(Term expected, const uint8_t* data, size_t size, const std:
 
 bool code_ensure_loaded(Term module, std::string* error) {
   Module* m = module_get(module);
+  if (m && m->current.load(std::memory_order_acquire)) return true;
+  // One on-demand load at a time, so two schedulers calling into the same
+  // unloaded module load it once (the second finds it loaded).
+  static std::mutex* ensure_mutex = new std::mutex();
+  std::lock_guard<std::mutex> lock(*ensure_mutex);
+  m = module_get(module);
   if (m && m->current.load(std::memory_order_acquire)) return true;
   std::string name(atom_text(module));
   for (const std::string& dir : code_path()) {

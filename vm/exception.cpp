@@ -270,6 +270,9 @@ const UWord* exc_find_handler(Process* p) {
     if (is_return_address(w)) {
       frame_top = s;
     } else if (is_catch(w)) {
+      // The catching function's CP slot still holds where the call that
+      // raised would have returned to: it is stale now.
+      if (is_return_address(*frame_top)) *frame_top = NIL;
       p->stop = frame_top;
       return reinterpret_cast<const UWord*>(catch_val(w) << 3);
     }

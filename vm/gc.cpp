@@ -1,12 +1,15 @@
 #include "vm/gc.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <vector>
 
 #include "vm/heap_layout.h"
+#include "vm/term_print.h"
 #include "vm/message.h"
 #include "vm/signals.h"
 
@@ -48,10 +51,15 @@ class Collector {
   bool in_from_space(const Term* ptr) const {
     if (ptr >= young_lo_ && ptr < young_hi_) return true;
     if (major_ && ptr >= old_lo_ && ptr < old_hi_) return true;
-    // Fragments are sorted by address (run): the last one starting at or
-    // below ptr is the only candidate.
+    if (ptr < frags_lo_ || ptr >= frags_hi_) return false;
+    if (frags_.size() <= FEW_FRAGS) {
+      for (const auto& r : frags_)
+        if (ptr >= r.first && ptr < r.second) return true;
+      return false;
+    }
+    // frags_ is sorted by start: the last fragment starting at or before ptr.
     auto it = std::upper_bound(frags_.begin(), frags_.end(), ptr,
-                               [](const Term* q, const auto& r) { return q < r.first; });
+                               [](const Term* v, const auto& r) { return v < r.first; });
     return it != frags_.begin() && ptr < std::prev(it)->second;
   }
   // Where a live young object goes: mature ones to the old heap (minor only).
@@ -68,7 +76,9 @@ class Collector {
   bool major_;
   const Term *young_lo_ = nullptr, *young_hi_ = nullptr, *mature_hi_ = nullptr;
   const Term *old_lo_ = nullptr, *old_hi_ = nullptr;
+  static constexpr size_t FEW_FRAGS = 8;  // searched in order; more are sorted
   std::vector<std::pair<const Term*, const Term*>> frags_;
+  const Term *frags_lo_ = nullptr, *frags_hi_ = nullptr;     // their hull
   Term* new_top_ = nullptr;
   Term* old_top_ = nullptr;
 };
@@ -157,21 +167,32 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   mature_hi_ = p->high_water;
   old_lo_ = p->old_heap;
   old_hi_ = p->old_htop;
+  size_t frag_words = p->mbuf_words;
   for (HeapFragment* f = p->mbuf; f; f = f->next) frags_.push_back({f->mem, f->mem + f->used});
-  for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
-  std::sort(frags_.begin(), frags_.end());
+  for (Message* m = p->msg_first; m; m = m->next) {
+    if (m->frag && !m->frag_merged) {
+      frags_.push_back({m->frag->mem, m->frag->mem + m->frag->used});
+      frag_words += m->frag->used;
+    }
+  }
+  if (frags_.size() > FEW_FRAGS) std::sort(frags_.begin(), frags_.end());
+  if (!frags_.empty()) {
+    frags_lo_ = frags_.front().first;
+    for (const auto& r : frags_) {
+      frags_lo_ = std::min(frags_lo_, r.first);
+      frags_hi_ = std::max(frags_hi_, r.second);
+    }
+  }
 
   size_t stack_words = size_t(p->hend - p->stop);
   size_t young_used = size_t(p->htop - p->heap);
-  size_t frag_words = p->mbuf_words;
-  for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) frag_words += m->frag->used;
 
-  // Upper bound of what the new young heap receives.
+  // Upper bound of what the new young heap receives. Queued messages count
+  // as live data (a word each) even when they are immediates: the queue is
+  // scanned at every collection, so a long queue must make them rarer.
   size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap)
                               : size_t(p->htop - p->high_water)) + frag_words;
-  size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need));
+  size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need + p->msg_len));
   Term* new_heap = static_cast<Term*>(std::malloc(new_size * sizeof(Term)));
   if (!new_heap) throw std::bad_alloc();
   new_top_ = new_heap;
@@ -221,7 +242,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   sweep_off_heap(p->off_heap, survivors);
   for (HeapFragment* f = p->mbuf; f; f = f->next) sweep_off_heap(f->off_heap, survivors);
   for (Message* m = p->msg_first; m; m = m->next)
-    if (m->frag) sweep_off_heap(m->frag->off_heap, survivors);
+    if (m->frag && !m->frag_merged) sweep_off_heap(m->frag->off_heap, survivors);
   p->off_heap = survivors;
 
   // ---- free the from-space
@@ -235,10 +256,14 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   p->mbuf = nullptr;
   p->mbuf_words = 0;
   for (Message* m = p->msg_first; m; m = m->next) {
-    if (m->frag) {
+    if (m->frag && !m->frag_merged) {
       m->frag->off_heap.first = nullptr;
-      HeapFragment::destroy_consume(m->frag);
-      m->frag = nullptr;
+      if (m->in_frag_block) {
+        m->frag_merged = true;  // the block still holds the node
+      } else {
+        HeapFragment::destroy_consume(m->frag);
+        m->frag = nullptr;
+      }
     }
   }
   if (major_) {
@@ -267,7 +292,7 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   Process* p = p_;
   size_t used = size_t(p->htop - p->heap);
   size_t stack = size_t(p->hend - p->stop);
-  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack) + need));
+  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack + p->msg_len) + need));
   if (want * 2 > p->heap_sz) return;
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
   if (!block) return;  // keep the big heap
@@ -315,6 +340,21 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
 
 }  // namespace
 
+// max_heap_size: the heap (young, old and fragments) may not outgrow it.
+static void check_heap_limit(Process* p) {
+  if (!p->max_heap_size) return;
+  size_t total = p->heap_sz + size_t(p->old_hend - p->old_heap) + p->mbuf_words;
+  if (total <= p->max_heap_size) return;
+  if (p->max_heap_error_logger) {
+    std::string pid = term_to_text(p->id);
+    std::fprintf(stderr,
+                 "=ERROR REPORT====\n     Process:          %s\n     Context:          maximum heap size reached\n"
+                 "     Max Heap Size:    %zu\n     Total Heap Size:  %zu\n     Kill:             %s\n\n",
+                 pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false");
+  }
+  if (p->max_heap_kill) p->heap_limit_hit = true;
+}
+
 void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
   bool major = p->gen_gcs >= p->max_gen_gcs;
   if (!major && p->old_heap) {
@@ -322,10 +362,12 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
     if (size_t(p->old_hend - p->old_htop) < mature) major = true;  // no room to promote
   }
   Collector(p, major).run(need, x, live);
+  check_heap_limit(p);
 }
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
   Collector(p, true).run(need, x, live);
+  check_heap_limit(p);
 }
 
 }  // namespace bvm

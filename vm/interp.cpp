@@ -133,6 +133,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
       p->i = I;                                                     \
       gc_collect(p, size_t(need), x, unsigned(live));               \
       SWAPIN();                                                     \
+      if (p->heap_limit_hit) goto heap_limit_kill;                  \
     }                                                               \
   } while (0)
 #define HALLOC(n) (p->htop += (n), p->htop - (n))
@@ -143,6 +144,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
       SWAPOUT();                                    \
       gc_collect(p, 0, x, unsigned(live));          \
       SWAPIN();                                     \
+      if (p->heap_limit_hit) goto heap_limit_kill;  \
     }                                               \
   } while (0)
   // Call dispatch with the reduction check: switch out at the callee's entry.
@@ -936,6 +938,8 @@ L_loop_rec: {
     }
     if (!m) JUMP(I[1]);
   }
+  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used)
+    message_to_heap(p, m);
   DST(I[2]) = m->term;
   NEXT(3);
 }
@@ -1153,9 +1157,17 @@ find_handler: {
   return RunResult::Exit;
 }
 
+heap_limit_kill:
+  // max_heap_size with kill: the process dies at once, reason killed.
+  SWAPOUT();
+  p->i = I;
+  p->exit_reason = am::killed;
+  return RunResult::Exit;
+
 context_switch:
   // Out of reductions at a call or return: resume at I with live x registers.
 yield_now:
+  if (p->heap_limit_hit) goto heap_limit_kill;
   if (p->hibernate_pending) {
     // erlang:hibernate/3: the BIF left the call in p->i and p->arg_reg;
     // only the bottom frame (the return to normal_exit) remains.
@@ -1171,6 +1183,7 @@ yield_now:
   if (p->gc_pending) {
     p->gc_pending = false;
     gc_collect_major(p, 0, x, live_on_switch);
+    if (p->heap_limit_hit) goto heap_limit_kill;
   }
   p->i = I;
   p->arity = live_on_switch;

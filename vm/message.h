@@ -45,9 +45,18 @@ struct Message {
   Term aux = NON_VALUE;
   RefNumbers ref;
   RequestFn fn = nullptr;
+  bool in_frag_block = false;  // allocated in front of its fragment `frag`
+  bool frag_merged = false;    // a collection copied frag's data into the heap:
+                               // the block only holds this node now
 };
 
+// A new signal node with a fragment of `words` words (none if 0), both in
+// one allocation when there is a fragment.
+Message* message_alloc(size_t words);
 // Frees a signal and its fragment (when it is dropped, not received).
 void message_free(Message* m);
+// A received message's fragment joins p's young generation (or, if a
+// collection already copied its data, is freed), and the node goes.
+void message_consume(Process* p, Message* m);
 
 }  // namespace bvm

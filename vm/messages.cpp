@@ -1,5 +1,6 @@
 #include "vm/messages.h"
 
+#include "vm/copy.h"
 #include "vm/message.h"
 #include "vm/signals.h"
 
@@ -68,14 +69,38 @@ void message_remove_current(Process* p) {
   if (p->msg_last == &m->next) p->msg_last = p->msg_save;
   markers_follow(p, m, p->msg_save);
   p->msg_len--;
-  if (m->frag) {
-    // The message's data joins the young generation as a heap fragment.
-    m->frag->next = p->mbuf;
-    p->mbuf = m->frag;
-    p->mbuf_words += m->frag->used;
-  }
-  delete m;
+  message_consume(p, m);
   p->msg_save = &p->msg_first;
+}
+
+void message_to_heap(Process* p, Message* m) {
+  Term* hp = p->htop;
+  m->term = copy_term(m->term, &hp, &p->off_heap);
+  p->htop = hp;
+  HeapFragment* f = m->frag;
+  f->off_heap.release_all();  // the heap's copies hold their own references
+  f->used = 0;
+  if (m->in_frag_block) {
+    m->frag_merged = true;  // the block lives on for the node
+  } else {
+    HeapFragment::destroy_consume(f);
+    m->frag = nullptr;
+  }
+}
+
+void message_consume(Process* p, Message* m) {
+  HeapFragment* f = m->frag;
+  if (f && m->frag_merged) {
+    HeapFragment::destroy_consume(f);  // nothing live in it; frees the node too
+    return;
+  }
+  if (f) {
+    // The message's data joins the young generation as a heap fragment.
+    f->next = p->mbuf;
+    p->mbuf = f;
+    p->mbuf_words += f->used;
+  }
+  if (!m->in_frag_block) delete m;  // else it goes with the fragment
 }
 
 void message_unlink(Process* p, Message** link) {
@@ -85,8 +110,7 @@ void message_unlink(Process* p, Message** link) {
   if (p->msg_save == &dead->next) p->msg_save = link;
   markers_follow(p, dead, link);
   p->msg_len--;
-  if (dead->frag) HeapFragment::destroy_consume(dead->frag);
-  delete dead;
+  message_free(dead);
 }
 
 }  // namespace bvm

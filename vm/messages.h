@@ -12,6 +12,12 @@ void message_remove_current(Process* p);
 // there is none.
 template <typename Pred>
 bool message_remove_first(Process* p, Pred pred);
+// A small message's data is copied into the heap when a receive first
+// looks at it (p's heap has room: the caller checked), so fragments do not
+// pile up for the collector.
+constexpr size_t SMALL_MESSAGE = 64;
+void message_to_heap(Process* p, struct Message* m);
+
 // Unlinks and frees the message *link points to.
 void message_unlink(Process* p, struct Message** link);
 

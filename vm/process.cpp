@@ -1,5 +1,8 @@
 #include "vm/process.h"
 
+#include <malloc.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <new>
 
@@ -8,10 +11,13 @@
 
 namespace bvm {
 
-HeapFragment* HeapFragment::create(size_t words) {
-  void* mem = std::malloc(offsetof(HeapFragment, mem) + (words ? words : 1) * sizeof(Term));
+HeapFragment* HeapFragment::create(size_t words) { return create_after(0, words); }
+
+HeapFragment* HeapFragment::create_after(size_t before, size_t words) {
+  void* mem = std::malloc(before + offsetof(HeapFragment, mem) + (words ? words : 1) * sizeof(Term));
   if (!mem) throw std::bad_alloc();
-  HeapFragment* f = static_cast<HeapFragment*>(mem);
+  HeapFragment* f = reinterpret_cast<HeapFragment*>(static_cast<char*>(mem) + before);
+  f->block = mem;
   f->next = nullptr;
   f->size = words;
   f->used = 0;
@@ -21,7 +27,7 @@ HeapFragment* HeapFragment::create(size_t words) {
 
 void HeapFragment::destroy_consume(HeapFragment* f) {
   f->off_heap.release_all();
-  std::free(f);
+  std::free(f->block);
 }
 
 Term* Process::args_grow() {
@@ -83,7 +89,21 @@ void process_init_heap(Process* p, size_t min_words) {
   p->high_water = p->heap;
 }
 
+namespace {
+std::atomic<size_t> g_freed_since_trim{0};
+}  // namespace
+
+void memory_trim_if_worthwhile() {
+  // Hand memory freed by many dead processes back to the OS (glibc keeps
+  // it in its arenas otherwise).
+  if (g_freed_since_trim.load(std::memory_order_relaxed) < (size_t(64) << 20)) return;
+  g_freed_since_trim.store(0, std::memory_order_relaxed);
+  malloc_trim(0);
+}
+
 void process_free_memory(Process* p) {
+  g_freed_since_trim.fetch_add(sizeof(Process) + (p->heap_sz + size_t(p->old_hend - p->old_heap)) * sizeof(Term),
+                               std::memory_order_relaxed);
   p->off_heap.release_all();
   for (HeapFragment* f = p->mbuf; f;) {
     HeapFragment* next = f->next;

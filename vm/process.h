@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "vm/binary.h"
+#include "vm/spinlock.h"
 #include "vm/term.h"
 
 namespace bvm {
@@ -43,9 +44,13 @@ struct HeapFragment {
   size_t size;     // words
   size_t used;
   OffHeap off_heap;  // off-heap objects created in this fragment (messages)
+  void* block;       // the allocation holding it (a message may share it)
   Term mem[1];
 
   static HeapFragment* create(size_t words);
+  // A fragment placed `before` bytes into a new block (the caller puts
+  // something there that lives and dies with the fragment).
+  static HeapFragment* create_after(size_t before, size_t words);
   static void destroy_consume(HeapFragment* f);  // drops off-heap refs too
   bool contains(const Term* p) const { return p >= mem && p < mem + used; }
 };
@@ -116,6 +121,7 @@ struct Process {
   bool max_heap_kill = true;
   bool max_heap_error_logger = true;
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
+  bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
 
   // ---- execution state saved while the process is not running
@@ -156,7 +162,7 @@ struct Process {
   std::vector<Term> dict;   // K0, V0, K1, V1, ...
 
   // ---- incoming signals (vm/signals.h): any thread, under sig_lock
-  std::mutex sig_lock;
+  SpinLock sig_lock;
   Message* sig_in_first = nullptr;
   Message** sig_in_last = &sig_in_first;
   std::atomic<bool> sig_pending{false};
@@ -224,6 +230,8 @@ struct Process {
 // Creates the heap and stack of a new process (at least `min_words`).
 void process_init_heap(Process* p, size_t min_words);
 void process_free_memory(Process* p);
+// Returns freed memory to the OS when much has been freed (idle schedulers).
+void memory_trim_if_worthwhile();
 
 // Heap sizes follow the reference: 12, 38, 51, 90, ..., 233, 376, 610, ...
 size_t next_heap_size(size_t need);

@@ -31,7 +31,7 @@ bool registry_register(Term name, Term pid) {
   Process* p = process_table().lookup(pid);
   if (!p) return false;
   {
-    std::lock_guard<std::mutex> plock(p->sig_lock);
+    std::lock_guard<SpinLock> plock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) return false;
   }
   r.by_name[name] = pid;

@@ -83,7 +83,10 @@ Process* next_process(Scheduler* s) {
     {
       std::unique_lock<std::mutex> lock(s->rq_lock);
       if (!p) {
+        lock.unlock();
         epoch_reclaim();
+        memory_trim_if_worthwhile();
+        lock.lock();
         s->rq_cv.wait(lock, [s] { return s->rq_len || s->woken; });
         p = pop_locked(s);
         invited = !p && s->woken;
@@ -104,12 +107,14 @@ void put_back(Scheduler* s, Process* p) {
   s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
 }
 
-void run_one(Scheduler* s, Process* p) {
+// Runs p for a slice; true if it used the whole slice (and others may be
+// waiting behind it).
+bool run_one(Scheduler* s, Process* p) {
   p->scheduler = s;
   p->state.store(ProcState::Running, std::memory_order_relaxed);
   if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
     process_terminate(p);
-    return;
+    return false;
   }
   switch (interp_run(s, p)) {
     case RunResult::Yield:
@@ -117,29 +122,30 @@ void run_one(Scheduler* s, Process* p) {
       if (p->exit_reason != NON_VALUE ||
           (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit)) {
         process_terminate(p);
-        return;
+        return false;
       }
       p->status_hint = ProcState::Runnable;
       put_back(s, p);
-      return;
+      return true;
     case RunResult::Wait: {
       p->status_hint = ProcState::Waiting;
       if (p->timeout_armed && !p->timed_out && !p->recv_timer)
         p->recv_timer = timer_start_receive(p->id, p->timer_gen, p->timeout_at_us);
       {
-        std::lock_guard<std::mutex> lock(p->sig_lock);
+        std::lock_guard<SpinLock> lock(p->sig_lock);
         if (!p->sig_in_first) {
           p->state.store(ProcState::Waiting, std::memory_order_relaxed);
-          return;
+          return false;
         }
       }
       put_back(s, p);  // signals arrived while it ran
-      return;
+      return false;
     }
     case RunResult::Exit:
       process_terminate(p);
-      return;
+      return false;
   }
+  return false;
 }
 
 void scheduler_main(Scheduler* s) {
@@ -149,11 +155,13 @@ void scheduler_main(Scheduler* s) {
   for (;;) {
     Process* p = next_process(s);
     ep.pin();
-    run_one(s, p);
+    bool used_slice = run_one(s, p);
     ep.unpin();
-    // More work than this scheduler is doing: let a sleeper steal some.
-    if (s->rq_len_hint.load(std::memory_order_relaxed) &&
-        g_sleeping.load(std::memory_order_seq_cst) > 0)
+    // More work than this scheduler can do soon (processes waiting behind
+    // one that uses whole slices, or several waiting): let a sleeper steal
+    // some. One process that just woke up is simply run next, here.
+    size_t waiting = s->rq_len_hint.load(std::memory_order_relaxed);
+    if (waiting >= (used_slice ? 1u : 2u) && g_sleeping.load(std::memory_order_seq_cst) > 0)
       wake_sleeper(s);
     if (++since_reclaim == 64) {
       since_reclaim = 0;

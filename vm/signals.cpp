@@ -54,18 +54,29 @@ bool ref_term_numbers(Term ref, RefNumbers* out) {
 
 // ---------------------------------------------------------------- nodes
 
+static_assert(sizeof(Message) % alignof(HeapFragment) == 0, "a fragment follows a message in one block");
+
+Message* message_alloc(size_t words) {
+  if (!words) return new Message();
+  HeapFragment* f = HeapFragment::create_after(sizeof(Message), words);
+  Message* m = new (f->block) Message();
+  m->in_frag_block = true;
+  m->frag = f;
+  return m;
+}
+
 void message_free(Message* m) {
-  if (m->frag) HeapFragment::destroy_consume(m->frag);
-  delete m;
+  bool in_block = m->in_frag_block;
+  if (m->frag) HeapFragment::destroy_consume(m->frag);  // frees m too when in its block
+  if (!in_block) delete m;
 }
 
 Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
-  auto* m = new Message();
+  UWord words = (term == NON_VALUE ? 0 : copy_size(term)) + (aux == NON_VALUE ? 0 : copy_size(aux));
+  Message* m = message_alloc(words);
   m->kind = kind;
   m->from = from;
-  UWord words = (term == NON_VALUE ? 0 : copy_size(term)) + (aux == NON_VALUE ? 0 : copy_size(aux));
   if (words) {
-    m->frag = HeapFragment::create(words);
     Term* hp = m->frag->mem;
     if (term != NON_VALUE) term = copy_term(term, &hp, &m->frag->off_heap);
     if (aux != NON_VALUE) aux = copy_term(aux, &hp, &m->frag->off_heap);
@@ -79,7 +90,7 @@ Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
 bool signal_deliver(Process* p, Message* m) {
   bool wake = false;
   {
-    std::lock_guard<std::mutex> lock(p->sig_lock);
+    std::lock_guard<SpinLock> lock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
       // Dropped: the receiver is gone.
     } else {
@@ -288,7 +299,7 @@ void request_reply(Process* receiver, Message* request, Term value) {
 namespace {
 
 Message* take_incoming(Process* p) {
-  std::lock_guard<std::mutex> lock(p->sig_lock);
+  std::lock_guard<SpinLock> lock(p->sig_lock);
   Message* list = p->sig_in_first;
   p->sig_in_first = nullptr;
   p->sig_in_last = &p->sig_in_first;
@@ -308,14 +319,8 @@ void enqueue_private(Process* p, Message* m) {
 // The process dies with `reason`, a term in m's fragment (kept alive by
 // handing the fragment to the heap) or an immediate.
 void die_with(Process* p, Message* m, Term reason) {
-  if (m->frag) {
-    m->frag->next = p->mbuf;
-    p->mbuf = m->frag;
-    p->mbuf_words += m->frag->used;
-    m->frag = nullptr;
-  }
   p->exit_reason = reason;
-  delete m;
+  message_consume(p, m);
 }
 
 // {'EXIT', From, Reason} into the private queue.
@@ -480,7 +485,7 @@ void process_terminate(Process* p) {
   p->sig_rest = nullptr;
   Message* late;
   {
-    std::lock_guard<std::mutex> lock(p->sig_lock);
+    std::lock_guard<SpinLock> lock(p->sig_lock);
     p->state.store(ProcState::Exited, std::memory_order_release);
     late = p->sig_in_first;
     p->sig_in_first = nullptr;

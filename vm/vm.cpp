@@ -48,7 +48,12 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
     return nullptr;
   }
   if (opts.min_heap_size) p->min_heap_size = opts.min_heap_size;
+  if (opts.min_bin_vheap_size) p->min_bin_vheap_size = opts.min_bin_vheap_size;
   p->max_gen_gcs = opts.fullsweep_after;
+  p->max_heap_size = opts.max_heap_size;
+  p->max_heap_kill = opts.max_heap_kill;
+  p->max_heap_error_logger = opts.max_heap_error_logger;
+  p->off_heap_msgq = opts.off_heap_msgq;
   p->prio.store(opts.prio, std::memory_order_relaxed);
   UWord words = copy_size(args);
   process_init_heap(p, words + 2 + 16);

@@ -28,8 +28,12 @@ struct SpawnOpts {
   Term monitor_tag = NON_VALUE;     // {tag, T} in the monitor options
   uint8_t prio = PRIO_NORMAL;
   size_t min_heap_size = 0;         // 0: default
+  size_t min_bin_vheap_size = 0;    // 0: default
   uint32_t fullsweep_after = 65535;
   size_t max_heap_size = 0;         // 0: unlimited
+  bool max_heap_kill = true;
+  bool max_heap_error_logger = true;
+  bool off_heap_msgq = false;
 };
 
 // Creates a process that will run M:F(Args...). Args must be a proper

@@ -1,7 +1,7 @@
 %% Signals: links, exit signals, trap_exit, monitors, aliases, names,
 %% process flags, group leaders, hibernation, spawn options.
 -module(signals).
--export([main/0, loop/0, hib/1]).
+-export([main/0, loop/0, hib/1, waiter/1]).
 
 main() ->
     links(),
@@ -15,6 +15,8 @@ main() ->
     hibernation(),
     liveness(),
     ordering(),
+    gc_and_info(),
+    heap_limit(),
     ok.
 
 p(T) -> erlang:display(T).
@@ -395,3 +397,46 @@ collect(To, Acc) ->
         done -> To ! {collected, lists:reverse(Acc)};
         M -> collect(To, [M | Acc])
     end.
+
+waiter(0) -> receive stop -> ok end;
+waiter(N) -> waiter(N - 1), ok.
+
+gc_and_info() ->
+    P = spawn(?MODULE, waiter, [3]),
+    timer:sleep(20),
+    p(process_info(P, current_function)),
+    p(process_info(P, current_location)),
+    p(process_info(P, current_stacktrace)),
+    p(process_info(P, initial_call)),
+    p(process_info(P, status)),
+    p(is_list(process_info(P, [heap_size, total_heap_size, stack_size, reductions, memory, garbage_collection]))),
+    p(garbage_collect(P)),
+    p(garbage_collect(P, [{type, minor}])),
+    p(garbage_collect(P, [{async, myreq}])),
+    p(receive M -> M after 1000 -> timeout end),
+    p(garbage_collect()),
+    p(c(fun() -> garbage_collect(P, [bad]) end)),
+    exit(P, kill),
+    timer:sleep(10),
+    p(garbage_collect(P)),
+    p(c(fun() -> garbage_collect(not_pid) end)),
+    p(erlang:system_info(process_limit)),
+    p(erlang:system_info(process_count) > 0),
+    p(is_integer(erlang:system_info(schedulers))),
+    ok.
+
+%% max_heap_size: a process outgrowing it is killed (unless kill => false).
+heap_limit() ->
+    {P, R} = spawn_opt(fun() -> grow([]) end, [monitor, {max_heap_size, #{size => 10000, error_logger => false}}]),
+    p(receive {'DOWN', R, process, P, Why} -> Why after 5000 -> timeout end),
+    {P2, R2} = spawn_opt(fun() -> process_flag(max_heap_size, #{size => 20000, error_logger => false}), grow([]) end,
+                         [monitor]),
+    p(receive {'DOWN', R2, process, P2, Why2} -> Why2 after 5000 -> timeout end),
+    {P3, R3} = spawn_opt(fun() -> grow2(100000, []) end,
+                         [monitor, {max_heap_size, #{size => 5000, kill => false, error_logger => false}}]),
+    p(receive {'DOWN', R3, process, P3, Why3} -> Why3 after 5000 -> timeout end),
+    ok.
+
+grow(L) -> grow([lists:seq(1, 100) | L]).
+grow2(0, _) -> done;
+grow2(N, L) -> grow2(N - 1, [N | L]).
