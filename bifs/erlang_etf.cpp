@@ -160,7 +160,7 @@ Term binary_to_term(Process* p, Term bin, bool safe, bool used) {
   if (!dec.prepare()) return raise_badarg(p);
   UWord words = dec.heap_words();
   Term* hp = words ? p->halloc(words) : nullptr;
-  Term t = dec.build(hp, &p->off_heap);
+  Term t = dec.build(hp, &p->off_heap, [p](size_t n) { return p->halloc(n); });
   if (t == NON_VALUE) return raise_badarg(p);
   if (!used) return t;
   return make_tuple(p, {t, make_uinteger(p, dec.used_bytes())});

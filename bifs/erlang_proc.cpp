@@ -242,7 +242,7 @@ static Term decode_chunk_term(Process* p, const std::string& etf) {
   if (etf.empty()) return NIL;
   EtfDecoder d(reinterpret_cast<const uint8_t*>(etf.data()), etf.size());
   if (!d.prepare()) return NIL;
-  Term t = d.build(p->halloc(d.heap_words()), &p->off_heap);
+  Term t = d.build(p->halloc(d.heap_words()), &p->off_heap, [p](size_t n) { return p->halloc(n); });
   return t == NON_VALUE ? NIL : t;
 }
 

@@ -5,8 +5,7 @@
 // flat_size/1 answers in the reference's words: what a copy of the term
 // takes on the reference's heap. Our objects mostly have the same sizes;
 // where they differ (sub-binaries, funs, external identifiers) the
-// reference's sizes are used. Maps are flat here at any size, so maps of
-// more than 32 keys (hash tries in the reference) do not match.
+// reference's sizes are used (hash trie nodes have no kind word there).
 #include <vector>
 
 #include "bifs/bif.h"
@@ -14,6 +13,7 @@
 #include "vm/atom_table.h"
 #include "vm/binary.h"
 #include "vm/identity.h"
+#include "vm/hashmap.h"
 #include "vm/map.h"
 
 namespace bvm {
@@ -52,10 +52,17 @@ UWord object_size(Term t, std::vector<Term>& todo) {
     case Sub::Export:
       return FUN_SIZE;
     case Sub::Map: {
-      UWord n = flatmap_size(t);
-      todo.push_back(flatmap_keys(t));
-      for (UWord i = 0; i < n; i++) todo.push_back(flatmap_values(t)[i]);
-      return 3 + n;
+      if (is_flatmap(t)) {
+        UWord n = flatmap_size(t);
+        todo.push_back(flatmap_keys(t));
+        for (UWord i = 0; i < n; i++) todo.push_back(flatmap_values(t)[i]);
+        return 3 + n;
+      }
+      // A trie node: header, the size in a head, then the children.
+      UWord n;
+      const Term* c = hashmap_children(t, &n);
+      for (UWord i = 0; i < n; i++) todo.push_back(c[i]);
+      return (map_kind(t) == MAP_HEAD ? 2 : 1) + n;
     }
     case Sub::SubBin: {
       BitView v = bitstring_view(t);
@@ -106,6 +113,7 @@ BIF_FN(erts_debug_same_2) {
 
 BIF_FN(erts_internal_map_to_tuple_keys_1) {
   if (!is_map(args[0])) return raise_error_tuple(p, am::badmap, args[0]);
+  if (!is_flatmap(args[0])) return raise_badarg(p);
   return flatmap_keys(args[0]);
 }
 

@@ -15,8 +15,7 @@ BIF_FN(erts_internal_cmp_term_2) {
 }
 
 // The kind of object a term is, in the reference's terms (for
-// erts_debug:size/1). Maps above MAP_SMALL_LIMIT keys report `hashmap`,
-// the reference's representation for them, though this VM keeps them flat.
+// erts_debug:size/1).
 BIF_FN(erts_internal_term_type_1) {
   (void)p;
   Term t = args[0];
@@ -49,7 +48,7 @@ BIF_FN(erts_internal_term_type_1) {
       case Sub::ExternalPid: name = "external_pid"; break;
       case Sub::ExternalPort: name = "external_port"; break;
       case Sub::ExternalRef: name = "external_reference"; break;
-      case Sub::Map: name = map_size(t) > MAP_SMALL_LIMIT ? "hashmap" : "flatmap"; break;
+      case Sub::Map: name = is_flatmap(t) ? "flatmap" : "hashmap"; break;
     }
   }
   return atom_put(name);

@@ -256,7 +256,8 @@ bool Parser::parse_literals(std::string_view d) {
       return fail("LitT", at, "malformed literal " + std::to_string(i) + ": " +
                                   (dec.error() == EtfError::None ? "trailing bytes" : etf_error_text(dec.error())));
     Term* hp = bf_.literal_area->alloc(dec.heap_words());
-    Term lit = dec.build(hp, &bf_.literal_area->offheap);
+    LiteralArea* area = bf_.literal_area.get();
+    Term lit = dec.build(hp, &area->offheap, [area](size_t n) { return area->alloc(n); });
     if (lit == NON_VALUE) return fail("LitT", at, "malformed literal " + std::to_string(i) + ": duplicate map key");
     bf_.literals.push_back(lit);
   }

@@ -11,6 +11,7 @@
 #include "vm/bignum.h"
 #include "vm/code_index.h"
 #include "vm/compare.h"
+#include "vm/hashmap.h"
 #include "vm/identity.h"
 #include "vm/map.h"
 
@@ -195,10 +196,21 @@ bool EtfDecoder::prepare() {
   return true;
 }
 
-Term EtfDecoder::build(Term* hp, OffHeap* oh) {
+Term EtfDecoder::build(Term* hp, OffHeap* oh, NodeAlloc more) {
+  more_ = std::move(more);
   Term result = NIL;
   if (!walk<true>(body_, body_len_, hp, oh, &result)) return NON_VALUE;
   return result;
+}
+
+// A map of more than MAP_SMALL_LIMIT pairs, given as n leaves [K | V] at
+// `leaves`: its trie, or NON_VALUE on a duplicate key (or without more_).
+Term EtfDecoder::finish_hashmap(Term* leaves, UWord n) {
+  HashmapBuilder b;
+  b.reserve(n);
+  for (UWord i = 0; i < n; i++) b.add_leaf(make_list(leaves + 2 * i));
+  if (!b.finish(true) || !more_) return NON_VALUE;
+  return b.build(more_(b.words()));
 }
 
 template <bool BUILD>
@@ -344,14 +356,20 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
     Frame& top = stack.back();
     if (top.map_finish) {
       if (BUILD) {
-        // Pairs were decoded interleaved into the region; sort them into place.
+        // Pairs were decoded interleaved into the region: a flat map sorts
+        // them into place; a hash map's leaves are the pairs themselves.
         UWord n = top.map_n;
-        std::vector<Term> ks(n), vs(n);
-        for (UWord i = 0; i < n; i++) {
-          ks[i] = top.map_region[2 * i];
-          vs[i] = top.map_region[2 * i + 1];
+        std::vector<Term> ks, vs;
+        if (n <= MAP_SMALL_LIMIT) {
+          ks.resize(n);
+          vs.resize(n);
+          for (UWord i = 0; i < n; i++) {
+            ks[i] = top.map_region[2 * i];
+            vs[i] = top.map_region[2 * i + 1];
+          }
         }
-        Term m = map_from_pairs(top.map_region, ks.data(), vs.data(), n);
+        Term m = n <= MAP_SMALL_LIMIT ? map_from_pairs(top.map_region, ks.data(), vs.data(), n)
+                                      : finish_hashmap(top.map_region, n);
         if (m == NON_VALUE) {
           err_ = EtfError::DuplicateKey;
           err_off_ = size_t(p - p0);
@@ -675,7 +693,8 @@ bool EtfDecoder::walk(const uint8_t* p0, size_t len, Term* hp, OffHeap* oh, Term
         UWord n = rd32(p + 1);
         p += 5;
         if (n > size_t(end - p) / 2) FAIL(Truncated);
-        Term* o = ALLOC(flatmap_words(n));
+        // A hash map's trie nodes come later, from more_ (finish_hashmap).
+        Term* o = ALLOC(n <= MAP_SMALL_LIMIT ? flatmap_words(n) : 2 * n);
         // Finish (sort, check keys) after all pairs are decoded.
         stack.push_back({slot, 0, 0, true, o, n});
         if (n) stack.push_back({BUILD ? o : nullptr, 2 * n, 1, false, nullptr, 0});

@@ -8,6 +8,7 @@
 #include "vm/binary.h"
 #include "vm/code_index.h"
 #include "vm/identity.h"
+#include "vm/hashmap.h"
 #include "vm/map.h"
 
 namespace bvm {
@@ -184,13 +185,51 @@ struct Pending {
   bool exact;
 };
 
-struct MapPairs {
-  std::vector<Term> keys_a, keys_b, vals_a, vals_b;
-};
+// Hash maps a and b of the same size, compared as if their pairs were
+// sorted by key: the smallest key in one map only decides (the map that
+// has it is smaller); with the same keys, the values under the smallest key
+// whose values differ decide: *va and *vb are then set to them, to be
+// compared. Returns -1 or 1 when the keys decide, else 0.
+int hashmap_compare(Term a, Term b, bool exact, const Term** va, const Term** vb) {
+  *va = *vb = nullptr;
+  // The same keys make the same trie: then the leaves pair up in order.
+  std::vector<Term> la, lb;
+  la.reserve(hashmap_size(a));
+  lb.reserve(hashmap_size(b));
+  hashmap_for_each_leaf(a, [&](Term leaf) { la.push_back(leaf); });
+  hashmap_for_each_leaf(b, [&](Term leaf) { lb.push_back(leaf); });
+  bool same_keys = true;
+  for (size_t i = 0; i < la.size() && same_keys; i++) same_keys = term_eq_exact(car(la[i]), car(lb[i]));
+  if (same_keys) {
+    Term min_key = NON_VALUE;
+    for (size_t i = 0; i < la.size(); i++) {
+      if (term_equal(cdr(la[i]), cdr(lb[i]), exact)) continue;
+      if (min_key == NON_VALUE || term_compare_exact(car(la[i]), min_key) < 0) {
+        min_key = car(la[i]);
+        *va = &cdr(la[i]);
+        *vb = &cdr(lb[i]);
+      }
+    }
+    return 0;
+  }
+  Term min_only = NON_VALUE;  // the smallest key in just one of the maps
+  int side = 0;
+  auto only_in = [&](const std::vector<Term>& leaves, Term other, int s) {
+    for (Term leaf : leaves) {
+      if (hashmap_get(other, car(leaf)) != NON_VALUE) continue;
+      if (min_only == NON_VALUE || term_compare_exact(car(leaf), min_only) < 0) {
+        min_only = car(leaf);
+        side = s;
+      }
+    }
+  };
+  only_in(la, b, -1);
+  only_in(lb, a, 1);
+  return side;
+}
 
 int compare(Term a0, Term b0, bool exact0) {
   std::vector<Pending> stack;
-  std::vector<MapPairs*> maps;  // storage for non-flat maps, freed at the end
   Term a = a0, b = b0;
   bool exact = exact0;
   int result = 0;
@@ -262,15 +301,11 @@ int compare(Term a0, Term b0, bool exact0) {
                 stack.push_back({flatmap_values(a), flatmap_values(b), n, 1, exact});
                 stack.push_back({tuple_val(flatmap_keys(a)) + 1, tuple_val(flatmap_keys(b)) + 1, n, 1, true});
               } else {
-                auto* mp = new MapPairs();
-                maps.push_back(mp);
-                std::vector<std::pair<Term, Term>> pa, pb;
-                map_pairs(a, pa);
-                map_pairs(b, pb);
-                for (auto& p : pa) { mp->keys_a.push_back(p.first); mp->vals_a.push_back(p.second); }
-                for (auto& p : pb) { mp->keys_b.push_back(p.first); mp->vals_b.push_back(p.second); }
-                stack.push_back({mp->vals_a.data(), mp->vals_b.data(), n, 1, exact});
-                stack.push_back({mp->keys_a.data(), mp->keys_b.data(), n, 1, true});
+                // Two hash maps (of the same size): no sorting needed.
+                const Term* va;
+                const Term* vb;
+                result = hashmap_compare(a, b, exact, &va, &vb);
+                if (result == 0 && va) stack.push_back({va, vb, 1, 0, exact});
               }
             }
             break;
@@ -298,7 +333,6 @@ int compare(Term a0, Term b0, bool exact0) {
     }
   }
 done:
-  for (auto* m : maps) delete m;
   return result;
 }
 
@@ -312,6 +346,88 @@ int atom_compare(Term a, Term b) {
   if (c) return c < 0 ? -1 : 1;
   return cmp3(x.size(), y.size());
 }
+
+namespace {
+
+// Pending work for term_equal: n pairs of terms from arrays, or (nodes)
+// two hash trie nodes whose shapes must agree.
+struct EqItem {
+  const Term* a;
+  const Term* b;
+  UWord n;
+  bool exact;
+  bool nodes;
+};
+
+bool term_equal_impl(Term a0, Term b0, bool exact0) {
+  if (is_immed(a0) && is_immed(b0)) return false;  // a0 != b0
+  std::vector<EqItem> stack;
+  Term pair[2] = {a0, b0};
+  stack.push_back({&pair[0], &pair[1], 1, exact0, false});
+  while (!stack.empty()) {
+    EqItem& top = stack.back();
+    if (top.n == 0) {
+      stack.pop_back();
+      continue;
+    }
+    const Term* pa = top.a++;
+    const Term* pb = top.b++;
+    Term a = *pa, b = *pb;
+    bool exact = top.exact, nodes = top.nodes;
+    top.n--;
+    if (a == b) continue;
+    if (nodes) {
+      // Trie nodes of two hash maps of equal size: the same shape, then
+      // leaf by leaf (keys exactly, values in the mode).
+      const Term* x = boxed_val(a);
+      const Term* y = boxed_val(b);
+      if (x[0] != y[0] || x[1] != y[1]) return false;
+      UWord n;
+      const Term* ca = hashmap_children(a, &n);
+      const Term* cb = hashmap_children(b, &n);
+      for (UWord i = 0; i < n; i++) {
+        if (is_list(ca[i]) != is_list(cb[i])) return false;
+        if (is_list(ca[i])) {
+          stack.push_back({&cdr(ca[i]), &cdr(cb[i]), 1, exact, false});
+          stack.push_back({&car(ca[i]), &car(cb[i]), 1, true, false});
+        } else {
+          stack.push_back({&ca[i], &cb[i], 1, exact, true});
+        }
+      }
+      continue;
+    }
+    if (is_list(a) && is_list(b)) {
+      stack.push_back({&cdr(a), &cdr(b), 1, exact, false});
+      stack.push_back({&car(a), &car(b), 1, exact, false});
+      continue;
+    }
+    if (is_boxed(a) && is_boxed(b) && header_sub(boxed_header(a)) == header_sub(boxed_header(b))) {
+      Sub sub = header_sub(boxed_header(a));
+      if (sub == Sub::Tuple) {
+        if (tuple_arity(a) != tuple_arity(b)) return false;
+        stack.push_back({tuple_val(a) + 1, tuple_val(b) + 1, tuple_arity(a), exact, false});
+        continue;
+      }
+      if (sub == Sub::Map) {
+        if (map_kind(a) != map_kind(b) || map_size(a) != map_size(b)) return false;
+        if (is_flatmap(a)) {
+          UWord n = flatmap_size(a);
+          stack.push_back({flatmap_values(a), flatmap_values(b), n, exact, false});
+          stack.push_back({tuple_val(flatmap_keys(a)) + 1, tuple_val(flatmap_keys(b)) + 1, n, true, false});
+        } else {
+          stack.push_back({pa, pb, 1, exact, true});
+        }
+        continue;
+      }
+    }
+    if (compare(a, b, exact) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool term_equal(Term a, Term b, bool exact) { return a == b || term_equal_impl(a, b, exact); }
 
 int term_compare(Term a, Term b) { return a == b ? 0 : compare(a, b, false); }
 int term_compare_exact(Term a, Term b) { return a == b ? 0 : compare(a, b, true); }

@@ -14,8 +14,11 @@ namespace bvm {
 
 int term_compare(Term a, Term b);
 int term_compare_exact(Term a, Term b);
-inline bool term_eq_exact(Term a, Term b) { return a == b || term_compare_exact(a, b) == 0; }
-inline bool term_eq(Term a, Term b) { return a == b || term_compare(a, b) == 0; }
+// Equality alone: the same answers as the comparisons, without ordering
+// (so maps of more than 32 keys compare shape by shape, unsorted).
+bool term_equal(Term a, Term b, bool exact);
+inline bool term_eq_exact(Term a, Term b) { return a == b || term_equal(a, b, true); }
+inline bool term_eq(Term a, Term b) { return a == b || term_equal(a, b, false); }
 
 int atom_compare(Term a, Term b);
 

@@ -12,7 +12,6 @@
 #include "vm/code_index.h"
 #include "vm/identity.h"
 #include "vm/map.h"
-#include "vm/map_order.h"
 
 namespace bvm {
 
@@ -487,7 +486,7 @@ bool etf_external_size(Term t0, const EtfEncodeOptions& o, UWord* size_out) {
       }
       case Sub::Map: {
         std::vector<std::pair<Term, Term>> pairs;
-        map_pairs(t, pairs);
+        map_pairs_iteration_order(t, pairs);  // any order will do
         size += 5;
         for (auto& [k, v] : pairs) {
           stack.push_back(v);

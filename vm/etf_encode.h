@@ -13,7 +13,7 @@
 //              local ones carry this node's name and creation
 //   funs       NEW_FUN_EXT (closures), EXPORT_EXT (fun M:F/A)
 //   maps       MAP_EXT, pairs in the reference's iteration order
-//              (vm/map_order.h), or in key order with `deterministic`
+//              (vm/hashmap.h), or in key order with `deterministic`
 //
 // The encoder does not recurse on the C stack.
 #pragma once

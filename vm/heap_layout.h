@@ -15,7 +15,7 @@ inline void object_term_fields(Term h, UWord* first, UWord* count) {
     case Sub::Fun: *first = 2; *count = arity - 1; return;   // [entry*] then creator, env
     case Sub::SubBin: *first = 3; *count = 1; return;        // [bits][offset][original]
     case Sub::MatchState: *first = 1; *count = 1; return;    // [original][raw state...]
-    case Sub::Map: *first = 2; *count = arity - 1; return;   // [size][keys][values...]
+    case Sub::Map: *first = 2; *count = arity - 1; return;   // [kind] then terms (vm/map.h)
     default: *first = 0; *count = 0; return;                 // all raw
   }
 }

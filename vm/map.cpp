@@ -4,10 +4,9 @@
 #include <numeric>
 
 #include "vm/compare.h"
+#include "vm/hashmap.h"
 
 namespace bvm {
-
-UWord map_size(Term m) { return flatmap_size(m); }
 
 Term map_from_pairs(Term* hp, const Term* keys, const Term* values, UWord n) {
   std::vector<UWord> order(n);
@@ -28,12 +27,29 @@ Term map_from_pairs(Term* hp, const Term* keys, const Term* values, UWord n) {
 }
 
 void map_pairs(Term m, std::vector<std::pair<Term, Term>>& out) {
-  UWord n = flatmap_size(m);
-  Term keys = flatmap_keys(m);
-  const Term* vals = flatmap_values(m);
   out.clear();
-  out.reserve(n);
-  for (UWord i = 0; i < n; i++) out.emplace_back(tuple_elem(keys, i + 1), vals[i]);
+  if (is_flatmap(m)) {
+    UWord n = flatmap_size(m);
+    Term keys = flatmap_keys(m);
+    const Term* vals = flatmap_values(m);
+    out.reserve(n);
+    for (UWord i = 0; i < n; i++) out.emplace_back(tuple_elem(keys, i + 1), vals[i]);
+    return;
+  }
+  out.reserve(hashmap_size(m));
+  hashmap_for_each_leaf(m, [&](Term leaf) { out.emplace_back(car(leaf), cdr(leaf)); });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return term_compare_exact(a.first, b.first) < 0; });
+}
+
+void map_pairs_iteration_order(Term m, std::vector<std::pair<Term, Term>>& out) {
+  if (is_flatmap(m)) {
+    map_pairs(m, out);
+    return;
+  }
+  out.clear();
+  out.reserve(hashmap_size(m));
+  hashmap_for_each_leaf(m, [&](Term leaf) { out.emplace_back(car(leaf), cdr(leaf)); });
+  std::reverse(out.begin(), out.end());
 }
 
 }  // namespace bvm

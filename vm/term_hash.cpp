@@ -9,7 +9,6 @@
 #include "vm/code_index.h"
 #include "vm/identity.h"
 #include "vm/map.h"
-#include "vm/map_order.h"
 
 namespace bvm {
 
@@ -405,7 +404,7 @@ uint32_t term_phash2(Term t0) {
           // Each pair hashes on its own; the pairs combine with xor, so the
           // result does not depend on the map's internal order.
           std::vector<std::pair<Term, Term>> pairs;
-          map_pairs(t, pairs);
+          map_pairs_iteration_order(t, pairs);  // any order will do
           mix1(h, uint32_t(pairs.size()), hconst(16));
           if (pairs.empty()) break;
           stack.push_back({MAP_END, 0, h, pairs_xor});
@@ -492,6 +491,11 @@ uint32_t term_phash2(Term t0) {
 
 uint32_t term_internal_hash(Term t0, uint32_t salt) {
   uint32_t h = salt ^ 3432918353u;
+  if (is_immed(t0)) {  // the common map key: no stack needed
+    UWord w = reference_immediate(t0);
+    mix2(h, uint32_t(w), uint32_t(w >> 32), GOLDEN);
+    return h;
+  }
   enum Op : uint8_t { TERM, CDR_MARK };
   struct Item {
     Op op;

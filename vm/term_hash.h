@@ -6,7 +6,7 @@
 //   term_internal_hash / map_key_hash
 //                the reference's node-local hash that places keys in the
 //                hash trie of a large map; it decides the order in which
-//                large maps are iterated and encoded (see vm/map_order.h).
+//                large maps are iterated and encoded (see vm/hashmap.h).
 //
 // phash and phash2 depend only on a term's value, with one exception taken
 // from the reference: pids, ports and references hash their numbers (not

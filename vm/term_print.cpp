@@ -9,6 +9,7 @@
 #include "vm/bignum.h"
 #include "vm/code_index.h"
 #include "vm/identity.h"
+#include "vm/hashmap.h"
 #include "vm/map.h"
 
 namespace bvm {
@@ -95,7 +96,10 @@ bool print_ascii_binary(std::string& out, Term t) {
   for (UWord i = 0; i < v.bit_size / 8; i++)
     if (b[i] < ' ' || b[i] >= 127) return false;
   out += "<<\"";
-  out.append(reinterpret_cast<const char*>(b), v.bit_size / 8);
+  for (UWord i = 0; i < v.bit_size / 8; i++) {
+    if (b[i] == '"') out.push_back('\\');  // the reference escapes only the quote
+    out.push_back(char(b[i]));
+  }
   out += "\">>";
   return true;
 }
@@ -280,7 +284,24 @@ static void print_any(std::string& out, Term t0, bool display) {
           }
           break;
         case Sub::Map: {
-          map_pairs(t, pairs);
+          if (display && !is_flatmap(t)) {
+            // erlang:display shows a hash map's trie as the reference
+            // does: #<bitmap>{...} for the head, <bitmap>{...} for a node,
+            // leaves as [K|V].
+            char buf[32];
+            if (map_kind(t) == MAP_COLLISION) std::snprintf(buf, sizeof buf, "<collision>{");
+            else std::snprintf(buf, sizeof buf, "%s<%x>{", map_kind(t) == MAP_HEAD ? "#" : "", hashmap_bitmap(t));
+            out += buf;
+            UWord n;
+            const Term* c = hashmap_children(t, &n);
+            stack.push_back({NON_VALUE, "}"});
+            for (UWord i = n; i-- > 0;) {
+              stack.push_back({c[i], nullptr});
+              if (i > 0) stack.push_back({NON_VALUE, ","});
+            }
+            break;
+          }
+          map_pairs_iteration_order(t, pairs);
           stack.push_back({NON_VALUE, "}"});
           for (size_t i = pairs.size(); i-- > 0;) {
             stack.push_back({pairs[i].second, nullptr});

@@ -9,7 +9,7 @@
 
 -define(SKIP, [{erlang, halt}, {erlang, exit}, {erlang, apply}, {erlang, spawn}, {erlang, spawn_link},
                {erlang, spawn_opt}, {erlang, display}, {beamvm, put_chars}, {erlang, group_leader},
-               {erlang, yield}, {erlang, raise}, {erlang, throw}, {erlang, error}, {erlang, nif_error},
+               {erts_internal, group_leader}, {erlang, yield}, {erlang, raise}, {erlang, throw}, {erlang, error}, {erlang, nif_error},
                {erlang, register}, {erlang, unregister}, {erlang, process_flag}, {erlang, link},
                {erlang, '!'}, {erlang, send}, {os, putenv}, {os, unsetenv}, {erlang, erase},
                {persistent_term, erase}, {beamvm, bifs}]).
@@ -40,7 +40,7 @@ next(S) -> (S * 1103515245 + 12345) band 16#7FFFFFFF.
 pick(S, N) -> S1 = next(S), {S1 rem N, S1}.
 
 term(S0, Depth) ->
-    {K, S1} = pick(S0, case Depth of 0 -> 9; _ -> 16 end),
+    {K, S1} = pick(S0, case Depth of 0 -> 9; _ -> 17 end),
     case K of
         0 -> {V, S} = pick(S1, 300), {V - 10, S};
         1 -> {V, S} = pick(S1, 64), {1 bsl V - 1, S};
@@ -59,6 +59,8 @@ term(S0, Depth) ->
         12 -> {V, S} = pick(S1, 3), {L, S2} = list(V * 2, S, Depth - 1, []), {maps:from_list(pairs(L)), S2};
         13 -> {V, S} = pick(S1, 3), {L, S2} = list(V, S, Depth - 1, []), {[{K1, K1} || K1 <- L], S2};
         14 -> {V, S} = pick(S1, 2000), {list_to_binary(lists:duplicate(V rem 50, <<V:16>>)), S};
+        15 -> {V, S} = pick(S1, 3), {L, S2} = list(V * 2, S, Depth - 1, []),
+              {maps:merge(maps:from_list([{I, I} || I <- lists:seq(1, 30 + V * 3)]), maps:from_list(pairs(L))), S2};
         _ -> {V, S} = pick(S1, 3), list(V, S, Depth - 1, [])
     end.
 

@@ -29,7 +29,7 @@ Term cons(Term h, Term t) {
 Term etf(std::vector<uint8_t> b) {
   EtfDecoder d(b.data(), b.size());
   EXPECT_TRUE(d.prepare());
-  return d.build(area.alloc(d.heap_words()), &area.offheap);
+  return d.build(area.alloc(d.heap_words()), &area.offheap, [](size_t n) { return area.alloc(n); });
 }
 }  // namespace
 

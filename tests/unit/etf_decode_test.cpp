@@ -29,7 +29,7 @@ Decoded decode(const std::vector<uint8_t>& b, EtfOptions opts = {}) {
   if (!dec.prepare()) return {false, dec.error(), "", NON_VALUE, 0};
   Term* hp = area.alloc(dec.heap_words() + 1);
   hp[dec.heap_words()] = 0xDEADBEEF;  // guard word: the build must stay within heap_words()
-  Term t = dec.build(hp, &area.offheap);
+  Term t = dec.build(hp, &area.offheap, [](size_t n) { return area.alloc(n); });
   EXPECT_EQ(hp[dec.heap_words()], 0xDEADBEEFu);
   if (t == NON_VALUE) return {false, dec.error(), "", NON_VALUE, 0};
   return {true, EtfError::None, term_to_text(t), t, dec.used_bytes()};

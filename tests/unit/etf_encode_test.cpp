@@ -9,6 +9,7 @@
 #include "loader/literal_area.h"
 #include "vm/atom_table.h"
 #include "vm/compare.h"
+#include "vm/hashmap.h"
 #include "vm/map.h"
 
 using namespace bvm;
@@ -25,7 +26,7 @@ LiteralArea& area() {
 Term decode(const Bytes& b) {
   EtfDecoder dec(b.data(), b.size());
   EXPECT_TRUE(dec.prepare()) << etf_error_text(dec.error());
-  Term t = dec.build(area().alloc(dec.heap_words() + 1), &area().offheap);
+  Term t = dec.build(area().alloc(dec.heap_words() + 1), &area().offheap, [](size_t n) { return area().alloc(n); });
   EXPECT_NE(t, NON_VALUE);
   return t;
 }
@@ -134,12 +135,10 @@ TEST(EtfEncode, ListsTuplesMaps) {
 // A map of 33 keys is a hash trie in the reference; its encoding follows
 // the trie's order.
 TEST(EtfEncode, LargeMapInTrieOrder) {
-  std::vector<Term> ks, vs;
-  for (int i = 1; i <= 33; i++) {
-    ks.push_back(make_small(i));
-    vs.push_back(make_small(i));
-  }
-  Term m = map_from_pairs(area().alloc(flatmap_words(33)), ks.data(), vs.data(), 33);
+  HashmapBuilder b;
+  for (int i = 1; i <= 33; i++) b.add(make_small(i), make_small(i));
+  ASSERT_TRUE(b.finish(true));
+  Term m = b.build(area().alloc(b.words()));
   const uint8_t order[33] = {33, 12, 23, 29, 30, 26, 31, 11, 9, 32, 25, 28, 6, 13, 20, 15, 14,
                              2,  7,  1,  8,  3,  17, 22, 21, 4, 24, 10, 27, 19, 5, 18, 16};
   Bytes expect = with_version({116, 0, 0, 0, 33});

@@ -18,7 +18,7 @@ Term term(std::vector<uint8_t> b) {
   b.insert(b.begin(), 131);
   EtfDecoder dec(b.data(), b.size());
   EXPECT_TRUE(dec.prepare());
-  return dec.build(area.alloc(dec.heap_words() + 1), &area.offheap);
+  return dec.build(area.alloc(dec.heap_words() + 1), &area.offheap, [](size_t n) { return area.alloc(n); });
 }
 
 struct Expected {
