@@ -246,6 +246,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   p->off_heap = survivors;
 
   // ---- free the from-space
+  memory_freed(p->heap_sz * sizeof(Term));
   std::free(p->heap);
   for (HeapFragment* f = p->mbuf; f;) {
     HeapFragment* next = f->next;
@@ -267,6 +268,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
     }
   }
   if (major_) {
+    memory_freed(size_t(p->old_hend - p->old_heap) * sizeof(Term));
     std::free(p->old_heap);
     p->old_heap = p->old_htop = p->old_hend = nullptr;
     p->gen_gcs = 0;
@@ -329,6 +331,7 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   for (Term** link = &p->off_heap.first; *link; link = reinterpret_cast<Term**>(&(*link)[2])) {
     if (*link >= lo && *link < hi) *link = block + (*link - lo);
   }
+  memory_freed(p->heap_sz * sizeof(Term));
   std::free(p->heap);
   p->heap = block;
   p->htop = block + used;

@@ -96,14 +96,15 @@ std::atomic<size_t> g_freed_since_trim{0};
 void memory_trim_if_worthwhile() {
   // Hand memory freed by many dead processes back to the OS (glibc keeps
   // it in its arenas otherwise).
-  if (g_freed_since_trim.load(std::memory_order_relaxed) < (size_t(64) << 20)) return;
+  if (g_freed_since_trim.load(std::memory_order_relaxed) < (size_t(8) << 20)) return;
   g_freed_since_trim.store(0, std::memory_order_relaxed);
   malloc_trim(0);
 }
 
+void memory_freed(size_t bytes) { g_freed_since_trim.fetch_add(bytes, std::memory_order_relaxed); }
+
 void process_free_memory(Process* p) {
-  g_freed_since_trim.fetch_add(sizeof(Process) + (p->heap_sz + size_t(p->old_hend - p->old_heap)) * sizeof(Term),
-                               std::memory_order_relaxed);
+  memory_freed(sizeof(Process) + (p->heap_sz + size_t(p->old_hend - p->old_heap)) * sizeof(Term));
   p->off_heap.release_all();
   for (HeapFragment* f = p->mbuf; f;) {
     HeapFragment* next = f->next;

@@ -232,6 +232,8 @@ void process_init_heap(Process* p, size_t min_words);
 void process_free_memory(Process* p);
 // Returns freed memory to the OS when much has been freed (idle schedulers).
 void memory_trim_if_worthwhile();
+// Counts memory freed (heaps of dead processes, collected heaps) for it.
+void memory_freed(size_t bytes);
 
 // Heap sizes follow the reference: 12, 38, 51, 90, ..., 233, 376, 610, ...
 size_t next_heap_size(size_t need);

@@ -12,6 +12,8 @@ namespace bvm {
 
 namespace {
 
+constexpr unsigned SPIN_ROUNDS = 4000;  // pause instructions: some tens of microseconds
+
 std::vector<Scheduler*> g_scheds;
 std::atomic<int> g_sleeping{0};
 thread_local Scheduler* t_current = nullptr;
@@ -72,6 +74,14 @@ Process* next_process(Scheduler* s) {
       if (Process* p = pop_locked(s)) return p;
     }
     if (Process* p = steal(s, invited ? 1 : 2)) return p;
+    // Spin a little before sleeping: work often comes right back (a reply,
+    // the next hop of a ring), and waking a sleeping thread is slow.
+    bool more = false;
+    for (unsigned i = 0; i < SPIN_ROUNDS && !more; i++) {
+      __builtin_ia32_pause();
+      more = s->rq_len_hint.load(std::memory_order_relaxed) != 0;
+    }
+    if (more) continue;
     // Announce the sleep, then look once more: an enqueuer either sees us
     // asleep or we see its work.
     {
@@ -148,15 +158,51 @@ bool run_one(Scheduler* s, Process* p) {
   return false;
 }
 
+// Gives one of s's processes to a scheduler with at least two fewer
+// runnable processes (queued plus the one running), if there is one.
+void balance(Scheduler* s) {
+  size_t mine = s->rq_len_hint.load(std::memory_order_relaxed);
+  if (mine < 2) return;
+  Scheduler* target = nullptr;
+  size_t least = mine;
+  for (Scheduler* o : g_scheds) {
+    if (o == s) continue;
+    size_t load = o->rq_len_hint.load(std::memory_order_relaxed) + (o->busy.load(std::memory_order_relaxed) ? 1 : 0);
+    if (load + 2 <= least) {
+      least = load;
+      target = o;
+    }
+  }
+  if (!target) return;
+  Process* p = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    for (unsigned prio = PRIO_LOW + 1; prio-- > 0 && !p;) {
+      if (!s->rq[prio].empty()) {
+        p = s->rq[prio].back();
+        s->rq[prio].pop_back();
+      }
+    }
+    if (!p) return;
+    s->rq_len--;
+    s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+  }
+  p->scheduler = target;
+  scheduler_enqueue(p);
+}
+
 void scheduler_main(Scheduler* s) {
   t_current = s;
   EpochParticipant& ep = this_thread_epoch();
   unsigned since_reclaim = 0;
   for (;;) {
     Process* p = next_process(s);
+    s->busy.store(true, std::memory_order_relaxed);
     ep.pin();
     bool used_slice = run_one(s, p);
     ep.unpin();
+    s->busy.store(false, std::memory_order_relaxed);
+    if (used_slice && g_scheds.size() > 1) balance(s);
     // More work than this scheduler can do soon (processes waiting behind
     // one that uses whole slices, or several waiting): let a sleeper steal
     // some. One process that just woke up is simply run next, here.

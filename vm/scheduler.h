@@ -11,7 +11,9 @@
 // by another thread goes to the queue of the scheduler that last ran it.
 // A scheduler without work steals from the others, then sleeps on its
 // condition variable; a scheduler that has more work than it is running
-// wakes a sleeper, which then steals. An idle VM has every scheduler
+// wakes a sleeper, which then steals. After a process used a whole slice,
+// a scheduler with two or more processes more than another gives it one
+// (so CPU-bound work spreads evenly). An idle VM has every scheduler
 // asleep and uses no CPU.
 //
 // Lock order: a process's sig_lock may be held when taking a run queue
@@ -42,6 +44,7 @@ struct Scheduler {
   std::deque<Process*> rq[PRIO_COUNT];  // under rq_lock
   size_t rq_len = 0;                    // under rq_lock
   std::atomic<size_t> rq_len_hint{0};   // for thieves, without the lock
+  std::atomic<bool> busy{false};        // running a process now
   bool sleeping = false;                // under rq_lock
   bool woken = false;                   // under rq_lock
   unsigned normal_picks = 0;
