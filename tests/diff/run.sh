@@ -24,6 +24,7 @@ done
 beamvm=$build/bin/beamvm
 work=${DIFF_WORK:-$here/../out/diff}
 mkdir -p "$work/ebin"
+work=$(cd "$work" && pwd)  # the VMs run from inside it
 if [ $# -eq 0 ]; then
   set -- $(cd "$here" && ls *.erl | sed 's/\.erl$//')
 fi
