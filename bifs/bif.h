@@ -17,6 +17,8 @@
 // one Erlang module family.
 #pragma once
 
+#include <string_view>
+
 #include "vm/code_index.h"
 #include "vm/process.h"
 #include "vm/term.h"
@@ -28,6 +30,7 @@ constexpr Term BIF_YIELD = make_catch(0x7FFFFFF2);
 
 enum BifFlag : unsigned {
   BIF_TRAPS_OR_SPECIAL = 1,  // must be called through its export (see loader/prepare.cpp)
+  BIF_NIF = 2,               // a NIF: replaces the body of M:F/A when M is loaded
 };
 
 struct BifDef {
@@ -62,6 +65,8 @@ const UWord* apply_fun_code();
 // Builds a tuple of n elements on p's heap (elements given).
 Term make_tuple(Process* p, std::initializer_list<Term> elems);
 Term make_cons(Process* p, Term head, Term tail);
+// A string (list of byte values) of the given Latin-1 text.
+Term make_string(Process* p, std::string_view latin1);
 // Integer results: small or bignum.
 Term make_integer(Process* p, int64_t v);
 Term make_uinteger(Process* p, uint64_t v);

@@ -16,6 +16,10 @@ void bifs_init() {
   };
   for (const BifDef& d : table) {
     Export* e = export_put(atom_put(d.module), atom_put(d.name), d.arity);
+    if (d.flags & BIF_NIF) {
+      e->nif = d.fn;  // the module's own code will call it
+      continue;
+    }
     e->bif = d.fn;
     e->bif_flags = d.flags;
     export_reset_to_stub(e);  // its stub now calls the BIF
@@ -50,6 +54,12 @@ Term bif_trap(Process* p, const Export* e) {
   p->trap_addr = e->address.load(std::memory_order_acquire);
   p->trap_arity = e->arity;
   return BIF_TRAP;
+}
+
+Term make_string(Process* p, std::string_view s) {
+  Term l = NIL;
+  for (size_t i = s.size(); i-- > 0;) l = make_cons(p, make_small(static_cast<unsigned char>(s[i])), l);
+  return l;
 }
 
 Term make_tuple(Process* p, std::initializer_list<Term> elems) {

@@ -268,6 +268,24 @@ static Term module_info_item(Process* p, const ModuleVersion* v, Term item) {
   return NON_VALUE;
 }
 
+// erlang:load_nif(Path, LoadInfo) from a module's on_load function. Our
+// NIFs are built in (BIF_NIF entries of bifs.def), bound when the module is
+// loaded; this succeeds for a module that has some.
+BIF_FN(erlang_load_nif_2) {
+  (void)args;
+  ModuleVersion* v = p->i ? version_at(p->i) : nullptr;
+  if (v) {
+    for (const FunctionInfo& f : v->functions) {
+      Export* e = export_get(f.mfa[0], f.mfa[1], uint32_t(small_val(f.mfa[2])));
+      if (e && e->nif) return am::ok;
+    }
+  }
+  std::string text = "no built-in NIFs for module ";
+  text += v ? std::string(atom_text(v->name)) : std::string("?");
+  Term reason = make_tuple(p, {atom_put("load_failed"), make_string(p, text)});
+  return make_tuple(p, {am::error, reason});
+}
+
 BIF_FN(erlang_get_module_info_1) {
   Module* m = is_atom(args[0]) ? module_get(args[0]) : nullptr;
   ModuleVersion* v = m ? m->current.load() : nullptr;

@@ -12,12 +12,6 @@ namespace bvm {
 
 namespace {
 
-Term string_term(Process* p, std::string_view s) {
-  Term l = NIL;
-  for (size_t i = s.size(); i-- > 0;) l = make_cons(p, make_small(static_cast<unsigned char>(s[i])), l);
-  return l;
-}
-
 Term logical_processors() {
   unsigned n = std::thread::hardware_concurrency();
   return n ? make_small(n) : atom_put("unknown");
@@ -34,12 +28,12 @@ BIF_FN(erlang_system_info_1) {
   }
   if (!is_atom(item)) return raise_badarg(p);
   std::string_view k = atom_text(item);
-  if (k == "otp_release") return string_term(p, "25");
-  if (k == "version") return string_term(p, "13.1.5");
-  if (k == "driver_version") return string_term(p, "3.3");
-  if (k == "nif_version") return string_term(p, "2.16");
-  if (k == "system_architecture") return string_term(p, "x86_64-pc-linux-gnu");
-  if (k == "machine") return string_term(p, "BEAM");
+  if (k == "otp_release") return make_string(p, "25");
+  if (k == "version") return make_string(p, "13.1.5");
+  if (k == "driver_version") return make_string(p, "3.3");
+  if (k == "nif_version") return make_string(p, "2.16");
+  if (k == "system_architecture") return make_string(p, "x86_64-pc-linux-gnu");
+  if (k == "machine") return make_string(p, "BEAM");
   if (k == "wordsize") return make_small(8);
   if (k == "smp_support" || k == "threads" || k == "kernel_poll") return am::true_;
   if (k == "debug_compiled") return am::false_;

@@ -1171,6 +1171,21 @@ bool Translator::run(std::string* error) {
   for (size_t i = 0; i < mv_.functions.size(); i++)
     base[func_ranges_[i].first + 1] = reinterpret_cast<UWord>(mv_.functions[i].mfa);
 
+  // NIFs: a function with native code gets a body that calls it and returns.
+  for (size_t i = 0; i < mv_.functions.size(); i++) {
+    const Term* mfa = mv_.functions[i].mfa;
+    Export* e = export_get(mfa[0], mfa[1], uint32_t(small_val(mfa[2])));
+    if (!e || !e->nif) continue;
+    size_t body = func_ranges_[i].first + 2;  // after func_info
+    if (func_ranges_[i].second < body + 3) {
+      *error = "NIF function " + std::string(atom_text(mfa[1])) + " has too short a body to replace";
+      return false;
+    }
+    base[body] = dispatch_[I_call_bif_only];
+    base[body + 1] = reinterpret_cast<UWord>(e->nif);
+    base[body + 2] = reinterpret_cast<UWord>(e);
+  }
+
   // Line records.
   if (bf_.has_lines) {
     for (const std::string& name : bf_.line_names) {

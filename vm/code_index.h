@@ -34,6 +34,10 @@ struct Export {
   UWord stub[2] = {0, 0};
   BifFn bif = nullptr;       // native implementation, set once at startup
   unsigned bif_flags = 0;
+  // A NIF: native code for a function of a module that has Erlang code of
+  // its own (a stub calling erlang:nif_error). Loading the module makes
+  // that function call it (loader/prepare.cpp). Set once at startup.
+  BifFn nif = nullptr;
 
   Term module() const { return mfa[0]; }
   Term function() const { return mfa[1]; }
