@@ -11,6 +11,7 @@
 #include "vm/copy.h"
 #include "vm/epoch.h"
 #include "vm/identity.h"
+#include "vm/nif_resources.h"
 #include "vm/process_table.h"
 #include "vm/registry.h"
 #include "vm/scheduler.h"
@@ -519,6 +520,7 @@ void process_terminate(Process* p) {
     signal_send(m.other, s);
   }
   p->monitors.clear();
+  nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
 
   registry_remove_pid(p->id);
   process_table().remove(p);
