@@ -60,4 +60,41 @@ bool iovec_take(Term list, size_t max_elements, std::vector<ByteSlice>* out, Ter
   return true;
 }
 
+bool iodata_bytes(Term data, std::string& out) {
+  auto add_binary = [&](Term b) {
+    if (bitstring_bits(b) % 8) return false;
+    out.append(BinaryBytes(b).view());
+    return true;
+  };
+  if (is_bitstring(data)) return add_binary(data);
+  std::vector<Term> rest;
+  Term l = data;
+  for (;;) {
+    if (is_list(l)) {
+      Term h = car(l);
+      l = cdr(l);
+      if (is_small(h)) {
+        if (small_val(h) < 0 || small_val(h) > 255) return false;
+        out.push_back(char(small_val(h)));
+      } else if (is_bitstring(h)) {
+        if (!add_binary(h)) return false;
+      } else if (is_list(h) || is_nil(h)) {
+        rest.push_back(l);
+        l = h;
+      } else {
+        return false;
+      }
+      continue;
+    }
+    if (is_bitstring(l)) {
+      if (!add_binary(l)) return false;
+    } else if (!is_nil(l)) {
+      return false;
+    }
+    if (rest.empty()) return true;
+    l = rest.back();
+    rest.pop_back();
+  }
+}
+
 }  // namespace bvm

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -68,5 +69,10 @@ Term make_refc_slice(Process* p, BinData* bd, const uint8_t* data, size_t size);
 // is not a binary (or is a bitstring with a partial byte) or the list is
 // improper.
 bool iovec_take(Term list, size_t max_elements, std::vector<ByteSlice>* out, Term* tail);
+
+// The bytes of an iodata term (a binary, or a deep list of bytes and
+// binaries with an optional binary tail), as enif_inspect_iolist_as_binary
+// takes it. False for anything else (bitstrings with partial bytes too).
+bool iodata_bytes(Term data, std::string& out);
 
 }  // namespace bvm
