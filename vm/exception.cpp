@@ -133,7 +133,9 @@ void exc_save_trace(Process* p, const UWord* pc, const Term* x, const Term* func
     bif_frame = true;
     current = ptr_term(bif->mfa);
     args = p->exc_bif_args;
-    if (depth > 0 && pc) {
+    // A NIF runs as the body of its own function: pc is inside that
+    // function, which the NIF's frame already stands for.
+    if (depth > 0 && pc && !bif->nif) {
       cps.push_back(ptr_term(pc));
       depth--;
     }
