@@ -12,6 +12,7 @@
 #include "vm/term_print.h"
 #include "vm/message.h"
 #include "vm/signals.h"
+#include "vm/vm_stats.h"
 
 namespace bvm {
 
@@ -358,18 +359,28 @@ static void check_heap_limit(Process* p) {
   if (p->max_heap_kill) p->heap_limit_hit = true;
 }
 
+// Heap words holding terms (young heap, fragments, old heap), for the
+// words a collection reclaims (erlang:statistics(garbage_collection)).
+static size_t words_in_use(const Process* p) {
+  return size_t(p->htop - p->heap) + p->mbuf_words + size_t(p->old_htop - p->old_heap);
+}
+
 void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
   bool major = p->gen_gcs >= p->max_gen_gcs;
   if (!major && p->old_heap) {
     size_t mature = size_t(p->high_water - p->heap);
     if (size_t(p->old_hend - p->old_htop) < mature) major = true;  // no room to promote
   }
+  size_t before = words_in_use(p);
   Collector(p, major).run(need, x, live);
+  stats_gc_done(before, words_in_use(p));
   check_heap_limit(p);
 }
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
+  size_t before = words_in_use(p);
   Collector(p, true).run(need, x, live);
+  stats_gc_done(before, words_in_use(p));
   check_heap_limit(p);
 }
 

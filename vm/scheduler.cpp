@@ -7,6 +7,7 @@
 #include "vm/signals.h"
 #include "vm/timers.h"
 #include "vm/vm.h"
+#include "vm/vm_stats.h"
 
 namespace bvm {
 
@@ -126,7 +127,9 @@ bool run_one(Scheduler* s, Process* p) {
     process_terminate(p);
     return false;
   }
-  switch (interp_run(s, p)) {
+  RunResult result = interp_run(s, p);
+  stats_switched_out(p, result == RunResult::Exit);  // erlang:statistics/1
+  switch (result) {
     case RunResult::Yield:
       // A BIF may have acted on a signal that kills it (exit/2 to itself).
       if (p->exit_reason != NON_VALUE ||
@@ -229,6 +232,7 @@ void schedulers_create(unsigned n) {
 }
 
 unsigned scheduler_count() { return unsigned(g_scheds.size()); }
+Scheduler* scheduler_at(unsigned i) { return g_scheds[i]; }
 
 void schedulers_start() {
   for (Scheduler* s : g_scheds) {

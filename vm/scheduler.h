@@ -54,6 +54,8 @@ struct Scheduler {
 // Creates n schedulers (call once, before anything is enqueued).
 void schedulers_create(unsigned n);
 unsigned scheduler_count();
+// The scheduler with id i + 1 (i < scheduler_count()).
+Scheduler* scheduler_at(unsigned i);
 // Starts the scheduler threads.
 void schedulers_start();
 // The scheduler running on this thread, or nullptr.
