@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string>& path = code_path();
   for (auto& d : pa) path.push_back(d);
+  path.push_back(".");  // like erl: the current directory after -pa
   path.push_back(exe_dir() + "/../stdlib-erl");
   std::vector<std::string> libs;
   for (const auto& entry : std::filesystem::directory_iterator(root + "/lib")) {
