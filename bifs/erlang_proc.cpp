@@ -49,6 +49,10 @@ static bool do_send(Process* p, Term to, Term msg) {
     send_alias_message(p, to, msg);
     return true;
   }
+  if (is_local_port(to)) {
+    signal_send(to, signal_new(SigKind::Message, p->id, msg));  // a closed port: dropped
+    return true;
+  }
   if (is_pid(to)) return true;  // another node's: not connected, dropped
   return false;
 }

@@ -66,6 +66,9 @@ std::unique_ptr<ModuleVersion> code_prepare(Term expected, const uint8_t* data, 
     *message = file_name + ": " + why;
     return nullptr;
   }
+  // The module checksum is also the `uniq` of its funs (NEW_FUN_EXT).
+  beam_module_md5(*bf, mv->md5);
+  for (FunEntry* fe : mv->lambdas) std::memcpy(fe->uniq, mv->md5, sizeof fe->uniq);
   if (code_is_preloaded(mv->name)) {
     // The reference's built-in copies have no line numbers, attributes or
     // compile information (stack traces and module_info show that), and
