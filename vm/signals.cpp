@@ -506,6 +506,7 @@ void process_terminate(Process* p) {
     p->recv_timer = 0;
   }
   if (p->crash_report) crash_report(p);
+  if (vm_is_vital_process(p->id)) vm_halt(1);
 
   for (Term other : p->links) signal_send(other, signal_new(SigKind::LinkExit, p->id, reason));
   p->links.clear();

@@ -1,5 +1,6 @@
 #include "vm/vm.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -22,6 +23,7 @@ namespace bvm {
 
 namespace {
 
+std::atomic<Term> g_vital{NON_VALUE};
 std::mutex g_idle_lock;
 std::condition_variable g_idle_cv;
 
@@ -98,6 +100,9 @@ void vm_halt(int status) {
   std::fflush(stderr);
   std::_Exit(status);
 }
+
+void vm_set_vital_process(Term pid) { g_vital.store(pid); }
+bool vm_is_vital_process(Term pid) { return pid == g_vital.load(); }
 
 void vm_process_exited() {
   if (process_table().count() == 0) {

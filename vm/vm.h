@@ -49,5 +49,9 @@ int vm_run();
 [[noreturn]] void vm_halt(int status);
 // Called by process_terminate when a process has left the table.
 void vm_process_exited();
+// The VM halts (status 1) when this process exits: OTP's init, whose death
+// leaves nothing to run the system.
+void vm_set_vital_process(Term pid);
+bool vm_is_vital_process(Term pid);
 
 }  // namespace bvm
