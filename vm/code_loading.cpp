@@ -181,16 +181,13 @@ bool code_ensure_loaded(Term module, std::string* error) {
 
 namespace {
 
-// error_handler:F/3 ready to run, loading the error_handler module from the
-// code path if needed (nothing else can load it); nullptr if it cannot be.
+// error_handler:F/3, or nullptr while the error_handler module is not
+// loaded (the boot script loads it; until then undefined calls are undef,
+// as in the reference).
 const UWord* error_handler_entry(Term function) {
   static const Term handler = atom_put("error_handler");
   Export* h = export_put(handler, function, 3);
   const UWord* a = h->address.load(std::memory_order_acquire);
-  if (a != h->stub) return a;
-  std::string why;
-  if (!code_ensure_loaded(handler, &why)) return nullptr;
-  a = h->address.load(std::memory_order_acquire);
   return a != h->stub ? a : nullptr;
 }
 
