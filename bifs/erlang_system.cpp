@@ -63,6 +63,14 @@ BIF_FN(erlang_system_info_1) {
   if (k == "emu_type" || k == "build_type") return atom_put("opt");
   if (k == "compat_rel") return make_small(25);
   if (k == "os_type") return os_type(p);
+  if (k == "system_version") {
+    unsigned n = scheduler_count();
+    std::string v = "Erlang/OTP 25 [erts-13.1.5] [source] [64-bit] [smp:" + std::to_string(n) + ":" +
+                    std::to_string(n) + "] [ds:" + std::to_string(n) + ":" + std::to_string(n) +
+                    ":10] [async-threads:1]\n";
+    return make_string(p, v);
+  }
+  if (k == "break_ignored") return am::false_;
   if (k == "os_version") return os_version(p);
   if (k == "hipe_architecture") return am::undefined;
   if (k == "thread_pool_size") return make_small(1);
