@@ -108,6 +108,17 @@ bool term_to_int64(Term t, int64_t* out) {
   return true;
 }
 
+bool term_to_uint64(Term t, uint64_t* out) {
+  if (is_small(t)) {
+    if (small_val(t) < 0) return false;
+    *out = uint64_t(small_val(t));
+    return true;
+  }
+  if (!is_big(t) || big_size(t) != 1 || big_negative(t)) return false;
+  *out = big_digits(t)[0];
+  return true;
+}
+
 SWord list_length(Term l) {
   SWord n = 0;
   while (is_list(l)) {

@@ -54,15 +54,4 @@ Term alloc_binary(Process* p, size_t size, uint8_t** data) {
   return make_refc_bin(p->halloc(REFC_BIN_WORDS), bd, &p->off_heap);
 }
 
-bool term_to_uint64(Term t, uint64_t* out) {
-  if (is_small(t)) {
-    if (small_val(t) < 0) return false;
-    *out = uint64_t(small_val(t));
-    return true;
-  }
-  if (!is_big(t) || big_negative(t) || big_size(t) != 1) return false;
-  *out = big_digits(t)[0];
-  return true;
-}
-
 }  // namespace bvm

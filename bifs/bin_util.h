@@ -47,8 +47,4 @@ Term alloc_binary(Process* p, size_t size, uint8_t** data);
 // binaries with a binary or [] tail); false if it is not iodata.
 bool iodata_to_bytes(Term t, std::string* out);
 
-// The reference's term_to_Uint / term_to_Sint: an integer that fits 64 bits
-// (unsigned: non-negative), small or bignum.
-bool term_to_uint64(Term t, uint64_t* out);
-
 }  // namespace bvm

@@ -129,9 +129,13 @@ Term spawn_common(Process* p, Term* args, const SpawnOpts& o) {
 
 BIF_FN(erlang_spawn_3) { return spawn_common(p, args, SpawnOpts{}); }
 
-// A process of the runtime system itself (prim_file's closer, ...): an
-// ordinary process here.
-BIF_FN(erts_internal_spawn_system_process_3) { return spawn_common(p, args, SpawnOpts{}); }
+// A process of the runtime system itself (erts_code_purger, ...):
+// init's shutdown leaves it alive (erts_internal:is_system_process/1).
+BIF_FN(erts_internal_spawn_system_process_3) {
+  SpawnOpts o;
+  o.system_process = true;
+  return spawn_common(p, args, o);
+}
 
 BIF_FN(erlang_spawn_link_3) {
   SpawnOpts o;
@@ -224,6 +228,12 @@ BIF_FN(erlang_is_process_alive_1) {
   if (signals_pending(t) || t->state.load(std::memory_order_acquire) == ProcState::Exited)
     return bif_trap(p, export_put(atom_put("erts_internal"), atom_put("is_process_alive"), 1));
   return am::true_;
+}
+
+BIF_FN(erts_internal_is_system_process_1) {
+  if (!is_local_pid(args[0])) return raise_badarg(p);
+  Process* t = process_lookup(args[0]);
+  return t && t->system_process ? am::true_ : am::false_;
 }
 
 BIF_FN(erts_internal_is_process_alive_2) {

@@ -99,6 +99,14 @@ bool process_alive(Term pid) {
   return q && q->state.load(std::memory_order_acquire) != ProcState::Exited;
 }
 
+// A fresh key, laid out like new_ref_numbers' (18 low bits, 14 bits, 32
+// high bits), with the kind mark where those hold the scheduler id.
+Key new_key(ResourceKind kind) {
+  uint64_t c = table().next.fetch_add(1, std::memory_order_relaxed);
+  return Key{{uint32_t(c & 0x3FFFF), (uint32_t(c) & ~uint32_t(0x3FFFF)) | KIND_MARK | uint32_t(kind),
+              uint32_t(c >> 32)}};
+}
+
 // Takes the entry out of the ref shard; the caller releases it.
 ResourcePtr take_entry(const Key& k, Term expected_owner) {
   RefShard& s = ref_shard(k);
@@ -114,11 +122,7 @@ ResourcePtr take_entry(const Key& k, Term expected_owner) {
 }  // namespace
 
 Term nif_resource_create(Process* p, Term owner, ResourcePtr r) {
-  uint64_t c = table().next.fetch_add(1, std::memory_order_relaxed);
-  // Laid out like new_ref_numbers' (18 low bits, 14 bits, 32 high bits),
-  // with the kind mark where those hold the scheduler id.
-  Key k{{uint32_t(c & 0x3FFFF), (uint32_t(c) & ~uint32_t(0x3FFFF)) | KIND_MARK | uint32_t(r->kind),
-         uint32_t(c >> 32)}};
+  Key k = new_key(r->kind);
   {
     OwnerShard& os = owner_shard(owner);
     std::lock_guard<std::mutex> og(os.lock);
@@ -130,6 +134,17 @@ Term nif_resource_create(Process* p, Term owner, ResourcePtr r) {
     os.map[owner].push_back(k);
     table().count.fetch_add(1, std::memory_order_relaxed);
   }
+  return make_ref_at(p->halloc(LOCAL_REF_WORDS), Sub::Ref, nullptr, k.n, 3);
+}
+
+Term nif_resource_create_unowned(Process* p, ResourcePtr r) {
+  Key k = new_key(r->kind);
+  {
+    RefShard& s = ref_shard(k);
+    std::lock_guard<std::mutex> g(s.lock);
+    s.map.emplace(k, Entry{std::move(r), NIL});
+  }
+  table().count.fetch_add(1, std::memory_order_relaxed);
   return make_ref_at(p->halloc(LOCAL_REF_WORDS), Sub::Ref, nullptr, k.n, 3);
 }
 

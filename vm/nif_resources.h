@@ -29,7 +29,7 @@
 
 namespace bvm {
 
-enum class ResourceKind : uint8_t { File = 1, Buffer = 2, Zlib = 3 };
+enum class ResourceKind : uint8_t { File = 1, Buffer = 2, Zlib = 3, Atomics = 4, Counters = 5 };
 
 struct NifResource {
   explicit NifResource(ResourceKind k) : kind(k) {}
@@ -53,6 +53,11 @@ enum class ResourceLookup : uint8_t {
   NotOurs,   // anything else: not a resource of this kind
 };
 ResourceLookup nif_resource_get(Term ref, ResourceKind kind, ResourcePtr* out);
+
+// Registers `r` with no owner: it stays in the table until the VM exits
+// (atomics and counters arrays, which the reference frees when the last
+// reference to them is collected; we keep no count of those references).
+Term nif_resource_create_unowned(Process* p, ResourcePtr r);
 
 template <class T>
 ResourceLookup nif_resource_get_as(Term ref, ResourceKind kind, std::shared_ptr<T>* out) {

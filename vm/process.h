@@ -139,6 +139,7 @@ struct Process {
   uint32_t flags = 0;
   bool off_heap_msgq = false;  // message_queue_data (recorded; queues are always off-heap)
   bool sensitive = false;
+  bool system_process = false;  // spawned by erts_internal:spawn_system_process/3
   std::atomic<ProcState> state{ProcState::Runnable};
   std::atomic<uint8_t> prio{PRIO_NORMAL};
   ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)

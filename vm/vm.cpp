@@ -61,6 +61,7 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
   p->max_heap_kill = opts.max_heap_kill;
   p->max_heap_error_logger = opts.max_heap_error_logger;
   p->off_heap_msgq = opts.off_heap_msgq;
+  p->system_process = opts.system_process;
   p->prio.store(opts.prio, std::memory_order_relaxed);
   UWord words = copy_size(args);
   process_init_heap(p, words + 2 + 16);

@@ -35,6 +35,7 @@ struct SpawnOpts {
   bool max_heap_kill = true;
   bool max_heap_error_logger = true;
   bool off_heap_msgq = false;
+  bool system_process = false;      // a process of the runtime (init leaves it alive)
 };
 
 // Creates a process that will run M:F(Args...). Args must be a proper
