@@ -16,6 +16,8 @@
 #include "loader/beam_md5.h"
 #include "vm/atom_table.h"
 #include "vm/code_loading.h"
+#include "vm/code_purge.h"
+#include "vm/registry.h"
 #include "vm/code_table.h"
 #include "vm/signals.h"
 
@@ -187,6 +189,35 @@ BIF_FN(erts_internal_beamfile_chunk_2) {
   Term bin = alloc_binary(p, c->data.size(), &out);
   std::memcpy(out, c->data.data(), c->data.size());
   return bin;
+}
+
+// purge_module(Module, prepare | prepare_on_load | complete | abort): the
+// steps of a purge (vm/code_purge.h); only erts_code_purger may call it.
+BIF_FN(erts_internal_purge_module_2) {
+  static const Term purger = atom_put("erts_code_purger");
+  if (registry_whereis(purger) != p->id) return raise_error(p, am::notsup);
+  if (!is_atom(args[0])) return raise_badarg(p);
+  static const Term prepare = atom_put("prepare"), prepare_on_load = atom_put("prepare_on_load"),
+                    complete = atom_put("complete"), abort = atom_put("abort");
+  PurgeStep step;
+  if (args[1] == prepare) step = PurgeStep::Prepare;
+  else if (args[1] == prepare_on_load) step = PurgeStep::PrepareOnLoad;
+  else if (args[1] == complete) step = PurgeStep::Complete;
+  else if (args[1] == abort) step = PurgeStep::Abort;
+  else return raise_badarg(p);
+  switch (code_purge_module(args[0], step)) {
+    case PurgeResult::True: return am::true_;
+    case PurgeResult::False: return am::false_;
+    case PurgeResult::Badarg: break;
+  }
+  return raise_badarg(p);
+}
+
+// check_process_code(Module): does the calling process run or return into
+// old code of Module?
+BIF_FN(erts_internal_check_process_code_1) {
+  if (!is_atom(args[0])) return raise_badarg(p);
+  return code_process_refers_to_old(p, args[0]) ? am::true_ : am::false_;
 }
 
 }  // namespace bvm

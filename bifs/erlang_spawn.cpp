@@ -3,6 +3,7 @@
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
 #include "vm/atom_table.h"
+#include "vm/code_purge.h"
 #include "vm/copy.h"
 #include "vm/map.h"
 #include "vm/registry.h"
@@ -269,7 +270,12 @@ BIF_FN(erlang_hibernate_3) {
   return BIF_YIELD;
 }
 
-// ---- garbage collection
+// ---- garbage collection and code checks
+
+static Term am_check_process_code() {
+  static const Term a = atom_put("check_process_code");
+  return a;
+}
 
 BIF_FN(erts_internal_garbage_collect_1) {
   if (args[0] != am::major && args[0] != am::minor) return raise_badarg(p);
@@ -285,15 +291,33 @@ static void gc_request(Process* receiver, Message* m, bool alive) {
   signal_send(m->from, signal_new(SigKind::Message, receiver->id, reply));
 }
 
-// request_system_task(Pid, Prio, {garbage_collect, ReqId, Type}).
+// {check_process_code, ReqId, Module}: the process checks itself (it is
+// not running now) and answers {check_process_code, ReqId, Bool}; a
+// process that is gone answers false.
+static void cpc_request(Process* receiver, Message* m, bool alive) {
+  Term req_id = tuple_elem(m->term, 2);
+  bool refers = alive && code_process_refers_to_old(receiver, tuple_elem(m->term, 3));
+  Term reply = make_tuple(receiver, {am_check_process_code(), req_id, refers ? am::true_ : am::false_});
+  signal_send(m->from, signal_new(SigKind::Message, receiver->id, reply));
+}
+
+// request_system_task(Pid, Prio, Request) with Request one of
+// {garbage_collect, ReqId, Type} and {check_process_code, ReqId, Module}.
 BIF_FN(erts_internal_request_system_task_3) {
   Term pid = args[0], req = args[2];
-  if (!is_local_pid(pid) || !is_tuple(req) || tuple_arity(req) < 2) return raise_badarg(p);
-  if (tuple_elem(req, 1) != am::garbage_collect || tuple_arity(req) != 3) {
-    return raise_error(p, am::notsup);  // check_process_code and friends: hot loading issue
+  if (!is_local_pid(pid) || !is_tuple(req) || tuple_arity(req) != 3) return raise_badarg(p);
+  Term kind = tuple_elem(req, 1);
+  RequestFn fn;
+  if (kind == am::garbage_collect) {
+    fn = gc_request;
+  } else if (kind == am_check_process_code()) {
+    if (!is_atom(tuple_elem(req, 3))) return raise_badarg(p);
+    fn = cpc_request;
+  } else {
+    return raise_badarg(p);
   }
-  if (!send_request(p, pid, gc_request, RefNumbers{}, req)) {
-    Term reply = make_tuple(p, {am::garbage_collect, tuple_elem(req, 2), am::false_});
+  if (!send_request(p, pid, fn, RefNumbers{}, req)) {
+    Term reply = make_tuple(p, {kind, tuple_elem(req, 2), am::false_});
     signal_send(p->id, signal_new(SigKind::Message, p->id, reply));
   }
   return am::ok;

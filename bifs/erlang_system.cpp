@@ -11,9 +11,12 @@
 #include "vm/atom_table.h"
 #include "vm/process_table.h"
 #include "vm/scheduler.h"
+#include "vm/system_logger.h"
 #include "vm/vm.h"
 
 namespace bvm {
+
+Term outstanding_system_requests_limit();  // bifs/erlang_system_flag.cpp
 
 namespace {
 
@@ -71,6 +74,9 @@ BIF_FN(erlang_system_info_1) {
     return make_string(p, v);
   }
   if (k == "break_ignored") return am::false_;
+  if (k == "system_logger") return system_logger_get();
+  if (k == "outstanding_system_requests_limit") return outstanding_system_requests_limit();
+  if (k == "backtrace_depth") return raise_badarg(p);  // as the reference: a flag, not an info item
   if (k == "os_version") return os_version(p);
   if (k == "hipe_architecture") return am::undefined;
   if (k == "thread_pool_size") return make_small(1);

@@ -111,14 +111,16 @@ InstallResult code_install(std::vector<std::unique_ptr<ModuleVersion>>& versions
 bool code_finish_on_load(Term module, bool keep) {
   std::lock_guard<std::mutex> lock(code_mutex());
   Module* m = module_get(module);
-  ModuleVersion* v = m ? m->on_load_pending.exchange(nullptr) : nullptr;
+  ModuleVersion* v = m ? m->on_load_pending.load() : nullptr;
   if (!v) return false;
   if (keep) {
+    m->on_load_pending.store(nullptr);
     v->on_load_pending = false;
     commit_version(v);
   }
-  // A dropped version stays allocated: the process that ran its on_load
-  // function may still have returned through it.
+  // A dropped version stays pending until erts_code_purger purges it
+  // (erts_internal:purge_module(M, prepare_on_load)): the process that ran
+  // its on_load function may still return through it.
   return true;
 }
 
@@ -126,8 +128,9 @@ DeleteResult code_delete_module(Term module) {
   std::lock_guard<std::mutex> lock(code_mutex());
   Module* m = module_get(module);
   if (m && m->old.load()) return DeleteResult::OldExists;
-  ModuleVersion* cur = m ? m->current.load() : nullptr;
-  if (!cur) return DeleteResult::NoCode;
+  if (!m) return DeleteResult::NoCode;
+  ModuleVersion* cur = m->current.load();
+  if (!cur) return DeleteResult::Ok;  // known but without code: nothing to do
   for (Export* e : cur->exports)
     if (!e->bif) export_reset_to_stub(e);
   m->old.store(cur, std::memory_order_release);
@@ -233,7 +236,12 @@ const UWord* resolve_undefined(Process* p, const Export* e, Term* x) {
 
 const UWord* resolve_unloaded_fun(Process* p, Term fun, Term* x, unsigned arity) {
   const FunEntry* fe = fun_entry(fun);
-  if (code_use_error_handler) {
+  Module* m = module_get(fe->module);
+  if (m && m->current.load(std::memory_order_acquire)) {
+    // Its module is loaded but the fun's code is not there (purged, or the
+    // module was reloaded without it): badfun, as the reference (whose
+    // error_handler would apply the fun again otherwise).
+  } else if (code_use_error_handler) {
     // error_handler:undefined_lambda(Module, Fun, Args)
     if (const UWord* h = error_handler_entry(atom_put("undefined_lambda"))) {
       Term args = args_list(p, x, arity);

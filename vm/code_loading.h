@@ -38,7 +38,8 @@ InstallResult code_install(std::vector<std::unique_ptr<ModuleVersion>>& versions
 // current) or drop it. False if the module has none pending.
 bool code_finish_on_load(Term module, bool keep);
 // erlang:delete_module/1: current code becomes old, exports undefined.
-// Undefined: no current code; false: old code exists already (badarg).
+// NoCode: the module was never loaded (undefined); OldExists: old code
+// exists already (badarg).
 enum class DeleteResult { Ok, NoCode, OldExists };
 DeleteResult code_delete_module(Term module);
 

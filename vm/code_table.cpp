@@ -100,6 +100,15 @@ void register_code_range(ModuleVersion* v) {
   g_retired_ranges.push_back(old);
 }
 
+void unregister_code_range(ModuleVersion* v) {
+  const Ranges* old = g_ranges.load(std::memory_order_acquire);
+  auto* n = new Ranges(*old);
+  n->items.erase(std::remove_if(n->items.begin(), n->items.end(), [&](const Range& r) { return r.version == v; }),
+                 n->items.end());
+  g_ranges.store(n, std::memory_order_release);
+  g_retired_ranges.push_back(old);
+}
+
 void commit_version(ModuleVersion* v) {
   Module* m = module_put(v->name);
   ModuleVersion* prev = m->current.load(std::memory_order_acquire);

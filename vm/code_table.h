@@ -90,6 +90,8 @@ void commit_version(ModuleVersion* v);
 
 // Registers a version's code range for version_at().
 void register_code_range(ModuleVersion* v);
+// Removes it again (purge): version_at() no longer finds v.
+void unregister_code_range(ModuleVersion* v);
 
 // All loaded modules (those with a current version).
 std::vector<Module*> loaded_modules();

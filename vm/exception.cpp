@@ -26,8 +26,6 @@ inline const T* term_ptr(Term t) { return reinterpret_cast<const T*>(UWord(small
 // Raw trace tuple fields (1-based).
 enum { RT_TAG = 1, RT_CLASS, RT_CURRENT, RT_PC, RT_ARGS, RT_ERROR_INFO, RT_FIRST_CP };
 
-bool is_return_address(Term w) { return w != 0 && is_header(w); }
-
 Term make_list_from(Process* p, const Term* elems, UWord n) {
   Term* hp = p->halloc(2 * n);
   Term l = NIL;

@@ -31,6 +31,9 @@
 
 namespace bvm {
 
+// A stack word that is a return address (see the layout above).
+inline bool is_return_address(Term w) { return w != 0 && is_header(w); }
+
 struct Module;
 struct Export;
 struct Scheduler;

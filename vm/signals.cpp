@@ -16,6 +16,7 @@
 #include "vm/process_table.h"
 #include "vm/registry.h"
 #include "vm/scheduler.h"
+#include "vm/system_logger.h"
 #include "vm/term_print.h"
 #include "vm/timers.h"
 #include "vm/vm.h"
@@ -474,11 +475,16 @@ void answer_while_exiting(Process* p, Message* m) {
   message_free(m);
 }
 
+// "Error in process P with exit value: ..." to the system logger (the
+// reference's EXF_LOG report of a process dying of an uncaught error).
 void crash_report(Process* p) {
-  std::string text = term_to_text(p->exit_reason);
-  std::string pid = term_to_text(p->id);
-  std::fprintf(stderr, "=ERROR REPORT==== Error in process %s with exit value:\n%s\n\n", pid.c_str(),
-               text.c_str());
+  Term* hp = p->halloc(4);
+  hp[0] = p->id;
+  hp[1] = make_list(hp + 2);
+  hp[2] = p->exit_reason;
+  hp[3] = NIL;
+  std::string text = "Error in process " + term_to_text(p->id) + " with exit value:\n" + term_to_text(p->exit_reason) + "\n";
+  system_logger_error(p, "Error in process ~p with exit value:~n~p~n", make_list(hp), text);
 }
 
 }  // namespace

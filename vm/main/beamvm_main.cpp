@@ -83,6 +83,16 @@ void setup_code_path(const StartArgs& a, const std::vector<std::string>& extra) 
   for (auto& d : a.pz) path.push_back(d);
 }
 
+bool spawn_system_processes() {
+  for (const char* m : {"erts_code_purger", "erts_literal_area_collector", "erts_dirty_process_signal_handler"}) {
+    SpawnOpts o;
+    o.prio = PRIO_MAX;
+    o.system_process = true;
+    if (!process_spawn(nullptr, atom_put(m), atom_put("start"), NIL, o)) return false;
+  }
+  return true;
+}
+
 }  // namespace bvm
 
 namespace {

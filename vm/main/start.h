@@ -43,6 +43,9 @@ std::string exe_dir();
 // lib/*/ebin, then -pz dirs.
 void setup_code_path(const StartArgs& a, const std::vector<std::string>& extra);
 
+// Spawns the processes the emulator runs next to the first one
+// (erts_code_purger, ...); false if it cannot.
+bool spawn_system_processes();
 // Both spawn the first process; they return false (after saying why) if
 // the VM cannot start.
 bool start_direct(const StartArgs& a);

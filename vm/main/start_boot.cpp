@@ -76,14 +76,7 @@ bool start_boot(const StartArgs& a) {
     return false;
   }
   vm_set_vital_process(init->id);
-  // The system processes the emulator starts next to init.
-  for (const char* m : {"erts_code_purger", "erts_literal_area_collector", "erts_dirty_process_signal_handler"}) {
-    SpawnOpts o;
-    o.prio = PRIO_MAX;
-    o.system_process = true;
-    if (!process_spawn(nullptr, atom_put(m), atom_put("start"), NIL, o)) return false;
-  }
-  return true;
+  return spawn_system_processes();
 }
 
 }  // namespace bvm

@@ -35,7 +35,7 @@ bool start_direct(const StartArgs& a) {
     std::fprintf(stderr, "beamvm: cannot start the first process\n");
     return false;
   }
-  return true;
+  return spawn_system_processes();
 }
 
 }  // namespace bvm
