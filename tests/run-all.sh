@@ -40,6 +40,11 @@ step "stress tests"
 run tests/stress/run.sh -b build chains spawn_million
 run tests/stress/idle.sh -b build
 
+step "live upgrade under load (+S 2, 100 upgrades)"
+mkdir -p tests/out/live_upgrade
+erlc -o tests/out/live_upgrade tests/stress/live_upgrade.erl
+run timeout 300 build/bin/beamvm +S 2 -noshell -pa tests/out/live_upgrade -run live_upgrade main 100 8
+
 step "build (ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBEAMVM_SANITIZE=ON -DBEAMVM_WERROR=ON > /dev/null
 cmake --build build-asan -j"$jobs"
@@ -67,9 +72,10 @@ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEAMVM_TSAN=ON -DBE
   -DBEAMVM_WERROR=ON > /dev/null
 cmake --build build-tsan -j"$jobs" --target beamvm
 
-step "process tests under ThreadSanitizer (+S 2)"
+step "process tests and live upgrade under ThreadSanitizer (+S 2)"
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
 DIFF_WORK=tests/out/diff-tsan run tests/diff/run.sh -b build-tsan -t 300 -f "+S 2" $process_tests
+run timeout 600 build-tsan/bin/beamvm +S 2 -noshell -pa tests/out/live_upgrade -run live_upgrade main 20 4
 unset TSAN_OPTIONS
 
 if [ "$failed" -ne 0 ]; then
