@@ -5,9 +5,13 @@
 // never copies them). Replaced or erased entries keep their area alive:
 // processes may still hold references and there is no literal purge yet
 // (the reference collects them with a global GC; see the hot-loading issue).
-#include <map>
+//
+// Lookups are by the key's hash under a shared lock; put and erase take it
+// exclusively. Entries keep their insertion order for get/0.
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "bifs/bif.h"
@@ -16,6 +20,8 @@
 #include "vm/atom_table.h"
 #include "vm/compare.h"
 #include "vm/copy.h"
+#include "vm/map.h"
+#include "vm/term_hash.h"
 
 namespace bvm {
 
@@ -28,8 +34,9 @@ struct Entry {
 };
 
 struct Store {
-  std::mutex mutex;
-  std::vector<std::unique_ptr<Entry>> entries;    // live entries
+  std::shared_mutex mutex;
+  std::vector<std::unique_ptr<Entry>> entries;    // live entries, in insertion order
+  std::unordered_multimap<uint32_t, Entry*> index;  // by term_internal_hash of the key
   std::vector<std::unique_ptr<LiteralArea>> retired;
 };
 
@@ -38,10 +45,23 @@ Store& store() {
   return *s;
 }
 
+uint32_t key_hash(Term key) { return term_internal_hash(key, 0); }
+
 Entry* find_locked(Store& s, Term key) {
-  for (auto& e : s.entries)
-    if (term_eq_exact(e->key, key)) return e.get();
+  auto range = s.index.equal_range(key_hash(key));
+  for (auto it = range.first; it != range.second; ++it)
+    if (term_eq_exact(it->second->key, key)) return it->second;
   return nullptr;
+}
+
+void unindex_locked(Store& s, Entry* e) {
+  auto range = s.index.equal_range(key_hash(e->key));
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == e) {
+      s.index.erase(it);
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -54,22 +74,24 @@ BIF_FN(persistent_term_put_2) {
   Term* hp = e->area->alloc(copy_size(args[0]) + copy_size(args[1]) + 1);
   e->key = copy_term(args[0], &hp, &e->area->offheap);
   e->value = copy_term(args[1], &hp, &e->area->offheap);
-  std::lock_guard<std::mutex> lock(s.mutex);
-  for (auto& old : s.entries) {
-    if (term_eq_exact(old->key, args[0])) {
-      if (term_eq_exact(old->value, args[1])) return am::ok;
-      s.retired.push_back(std::move(old->area));
-      old = std::move(e);
-      return am::ok;
-    }
+  std::unique_lock<std::shared_mutex> lock(s.mutex);
+  if (Entry* old = find_locked(s, args[0])) {
+    if (term_eq_exact(old->value, args[1])) return am::ok;
+    // Replace in place: same key, same position in the order.
+    std::swap(old->key, e->key);
+    std::swap(old->value, e->value);
+    std::swap(old->area, e->area);
+    s.retired.push_back(std::move(e->area));
+    return am::ok;
   }
+  s.index.emplace(key_hash(e->key), e.get());
   s.entries.push_back(std::move(e));
   return am::ok;
 }
 
 BIF_FN(persistent_term_get_1) {
   Store& s = store();
-  std::lock_guard<std::mutex> lock(s.mutex);
+  std::shared_lock<std::shared_mutex> lock(s.mutex);
   Entry* e = find_locked(s, args[0]);
   if (!e) return raise_badarg(p);
   return e->value;
@@ -78,7 +100,7 @@ BIF_FN(persistent_term_get_1) {
 BIF_FN(persistent_term_get_2) {
   (void)p;
   Store& s = store();
-  std::lock_guard<std::mutex> lock(s.mutex);
+  std::shared_lock<std::shared_mutex> lock(s.mutex);
   Entry* e = find_locked(s, args[0]);
   return e ? e->value : args[1];
 }
@@ -86,7 +108,7 @@ BIF_FN(persistent_term_get_2) {
 BIF_FN(persistent_term_get_0) {
   (void)args;
   Store& s = store();
-  std::lock_guard<std::mutex> lock(s.mutex);
+  std::shared_lock<std::shared_mutex> lock(s.mutex);
   Term l = NIL;
   for (auto& e : s.entries) l = make_cons(p, make_tuple(p, {e->key, e->value}), l);
   return l;
@@ -95,26 +117,29 @@ BIF_FN(persistent_term_get_0) {
 BIF_FN(persistent_term_erase_1) {
   (void)p;
   Store& s = store();
-  std::lock_guard<std::mutex> lock(s.mutex);
+  std::unique_lock<std::shared_mutex> lock(s.mutex);
+  Entry* e = find_locked(s, args[0]);
+  if (!e) return am::false_;
+  unindex_locked(s, e);
   for (size_t i = 0; i < s.entries.size(); i++) {
-    if (term_eq_exact(s.entries[i]->key, args[0])) {
-      s.retired.push_back(std::move(s.entries[i]->area));
+    if (s.entries[i].get() == e) {
+      s.retired.push_back(std::move(e->area));
       s.entries.erase(s.entries.begin() + long(i));
-      return am::true_;
+      break;
     }
   }
-  return am::false_;
+  return am::true_;
 }
 
 BIF_FN(persistent_term_info_0) {
   (void)args;
   Store& s = store();
-  std::lock_guard<std::mutex> lock(s.mutex);
+  std::shared_lock<std::shared_mutex> lock(s.mutex);
   size_t words = 0;
   for (auto& e : s.entries) words += e->area->total_words();
-  Term count = make_tuple(p, {atom_put("count"), make_small(SWord(s.entries.size()))});
-  Term memory = make_tuple(p, {atom_put("memory"), make_small(SWord(words * 8))});
-  return make_cons(p, count, make_cons(p, memory, NIL));
+  Term keys[2] = {atom_put("count"), atom_put("memory")};
+  Term values[2] = {make_small(SWord(s.entries.size())), make_small(SWord(words * 8))};
+  return map_from_pairs(p->halloc(flatmap_words(2)), keys, values, 2);
 }
 
 }  // namespace bvm
