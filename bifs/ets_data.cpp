@@ -191,7 +191,7 @@ BIF_FN(ets_internal_delete_all_2) {
 BIF_FN(ets_update_element_3) {
   LockedTable t(p, args[0], Need::Write, true);
   if (!t.ok()) return NON_VALUE;
-  if (t->is_bag()) return badarg_cause(p, "table_type");
+  if (t->is_bag()) return raise_badarg(p);  // no cause, unlike update_counter
   Term one[2];
   Term list = args[2];
   if (is_tuple(list)) {

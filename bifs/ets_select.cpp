@@ -184,6 +184,7 @@ Term table_ref(Process* p, const Table* t) { return ets_ref_term(p, t); }
 Term select_all(Process* p, Term tid, Term spec, bool reverse) {
   LockedTable t(p, tid, Need::Read, false);
   if (!t.ok()) return NON_VALUE;
+  if (is_nil(spec)) return NIL;  // selects nothing (an empty spec does not compile)
   auto ms = compile_or_raise(p, spec);
   if (!ms) return NON_VALUE;
   KeyPlan plan = plan_keys(*ms, *t.get());
@@ -279,6 +280,7 @@ Term tree_chunk(Process* p, const Table* t, const MatchSpec& ms, Term spec, Term
 Term select_chunk(Process* p, Term tid, Term spec, Term limit, bool reverse) {
   LockedTable t(p, tid, Need::Read, false);
   if (!t.ok()) return NON_VALUE;
+  if (is_nil(spec)) return valid_limit(limit) ? atom_put("$end_of_table") : raise_badarg(p);
   auto ms = compile_or_raise(p, spec);
   if (!ms) return NON_VALUE;
   if (!valid_limit(limit)) return raise_badarg(p);
@@ -296,11 +298,10 @@ Term select_continue(Process* p, Term cont) {
   bool tree = tuple_arity(cont) == 8;
   Term chunk_term = tuple_elem(cont, tree ? 4 : 3);
   Term spec = tuple_elem(cont, tree ? 5 : 4);
-  if (!valid_limit(chunk_term) || !is_ref(tuple_elem(cont, 1))) return raise_badarg(p);
-  size_t chunk = size_t(small_val(chunk_term));
   LockedTable t(p, tuple_elem(cont, 1), Need::Read, false);
   if (!t.ok()) return NON_VALUE;
-  if (tree != !t->is_hash()) return raise_badarg(p);
+  if (!valid_limit(chunk_term) || tree != !t->is_hash()) return raise_badarg(p);
+  size_t chunk = size_t(small_val(chunk_term));
   auto ms = compile_or_raise(p, spec);
   if (!ms) return NON_VALUE;
   if (tree) {
@@ -328,6 +329,7 @@ Term select_act(Process* p, Term tid, Term spec, Act act) {
   LockedTable t(p, tid, act == Act::Count ? Need::Read : Need::Write, act != Act::Count);
   if (!t.ok()) return NON_VALUE;
   if (act == Act::Replace && t->is_bag()) return badarg_cause(p, "table_type");
+  if (is_nil(spec)) return make_small(0);
   auto ms = compile_or_raise(p, spec);
   if (!ms) return NON_VALUE;
   if (act == Act::Replace && !ms_keeps_key(spec, t->keypos)) return raise_badarg(p);
