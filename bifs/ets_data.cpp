@@ -219,12 +219,35 @@ BIF_FN(ets_update_element_3) {
 
 namespace {
 
+// The usual case: one increment of a small counter by a small amount, the
+// object there and the sum small. Done in place; NON_VALUE if not that case.
+Term quick_increment(Store& s, UWord keypos, Term key, Term op) {
+  Term pos_term = make_small(SWord(keypos) + 1), incr = op;
+  if (is_tuple(op)) {
+    if (tuple_arity(op) != 2) return NON_VALUE;
+    pos_term = tuple_elem(op, 1);
+    incr = tuple_elem(op, 2);
+  }
+  if (!is_small(incr) || !is_small(pos_term)) return NON_VALUE;
+  SWord pos = small_val(pos_term);
+  if (pos < 1 || SWord(keypos) == pos) return NON_VALUE;
+  DbObj* o = s.find(key);
+  if (!o || UWord(pos) > tuple_arity(o->tuple)) return NON_VALUE;
+  Term& cur = tuple_elem(o->tuple, UWord(pos));
+  if (!is_small(cur)) return NON_VALUE;
+  SWord sum = small_val(cur) + small_val(incr);  // no overflow: smalls have 60 bits
+  if (!fits_small(sum)) return NON_VALUE;
+  cur = make_small(sum);
+  return cur;
+}
+
 Term update_counter(Process* p, Term tid, Term key, Term op, Term deflt) {
   LockedTable t(p, tid, Need::Write, true);
   if (!t.ok()) return NON_VALUE;
   if (deflt != NON_VALUE && !is_tuple(deflt)) return raise_badarg(p);
   if (t->is_bag()) return badarg_cause(p, "table_type");
   UWord keypos = t->keypos;
+  if (Term r = quick_increment(t.store(), keypos, key, op); r != NON_VALUE) return r;
   Term incr_op[3] = {make_header(2, Sub::Tuple), make_small(SWord(keypos) + 1), op};
   Term one[2];
   Term ops;

@@ -141,6 +141,30 @@ std::vector<DbObj*> candidates(const Table& t, const KeyPlan& plan, bool backwar
   return out;
 }
 
+// Calls fn on every candidate (as candidates() lists them), without
+// gathering them first when the whole table is scanned. fn must not change
+// the table.
+template <typename F>
+void for_each_candidate(const Table& t, const KeyPlan& plan, bool backward, F&& fn) {
+  if (plan.kind != KeyPlan::Scan) {
+    for (DbObj* o : candidates(t, plan, backward, NON_VALUE)) fn(o);
+    return;
+  }
+  if (t.is_hash()) {
+    auto& h = static_cast<const HashStore&>(*t.store);
+    for (size_t b = 0; b < h.bucket_count(); b++)
+      for (DbObj* o = h.bucket(b); o; o = o->next)
+        if (!o->dead) fn(o);
+    return;
+  }
+  auto& tree = static_cast<const TreeStore&>(*t.store).objects();
+  if (backward) {
+    for (auto it = tree.rbegin(); it != tree.rend(); ++it) fn(*it);
+  } else {
+    for (DbObj* o : tree) fn(o);
+  }
+}
+
 // ---------------------------------------------------------------- helpers
 
 Term list_from(Process* p, const std::vector<Term>& v, size_t from = 0, size_t to = SIZE_MAX) {
@@ -189,13 +213,19 @@ Term select_all(Process* p, Term tid, Term spec, bool reverse) {
   if (!ms) return NON_VALUE;
   KeyPlan plan = plan_keys(*ms, *t.get());
   bool tree = !t->is_hash();
-  std::vector<DbObj*> objs = candidates(*t.get(), plan, tree && reverse, NON_VALUE);
+  // Hash tables: consed in traversal order; ordered sets: gathered, then listed in order.
+  Term list = NIL;
   std::vector<Term> results;
-  for (DbObj* o : objs) {
+  for_each_candidate(*t.get(), plan, tree && reverse, [&](DbObj* o) {
     Term r = ms->run_copy(p, o->tuple);
-    if (r != NON_VALUE) results.push_back(r);
-  }
-  return tree ? list_from(p, results) : list_reversed(p, results);
+    if (r == NON_VALUE) return;
+    if (tree) {
+      results.push_back(r);
+    } else {
+      list = make_cons(p, r, list);
+    }
+  });
+  return tree ? list_from(p, results) : list;
 }
 
 // ---------------------------------------------------------------- select in chunks
@@ -337,6 +367,10 @@ Term select_act(Process* p, Term tid, Term spec, Act act) {
   Store& s = t.store();
   KeyPlan plan = plan_keys(*ms, tab);
   int64_t n = 0;
+  if (act == Act::Count) {
+    for_each_candidate(tab, plan, false, [&](DbObj* o) { n += ms->run(p, o->tuple) == am::true_; });
+    return make_integer(p, n);
+  }
   for (DbObj* o : candidates(tab, plan, false, NON_VALUE)) {
     if (act != Act::Replace) {
       if (ms->run(p, o->tuple) != am::true_) continue;

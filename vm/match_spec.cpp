@@ -235,9 +235,31 @@ constexpr unsigned MAX_DEPTH = 3000;
 
 }  // namespace
 
+namespace {
+
+// Memory for a compiled spec's terms: a few exactly sized blocks (specs
+// are compiled for every select, so no big arena).
+class SpecMemory {
+ public:
+  SpecMemory() = default;
+  SpecMemory(const SpecMemory&) = delete;
+  SpecMemory& operator=(const SpecMemory&) = delete;
+  ~SpecMemory() { offheap.release_all(); }
+  Term* alloc(size_t words) {
+    blocks_.push_back(std::make_unique_for_overwrite<Term[]>(words ? words : 1));
+    return blocks_.back().get();
+  }
+  OffHeap offheap;
+
+ private:
+  std::vector<std::unique_ptr<Term[]>> blocks_;
+};
+
+}  // namespace
+
 struct MatchSpec::Impl {
   MsDialect dialect = MsDialect::Table;
-  LiteralArea area;  // the spec's terms, heads rewritten
+  SpecMemory area;  // the spec's terms, heads rewritten
   std::vector<Clause> clauses;
   std::vector<Node> nodes;
   std::vector<uint32_t> kids;   // children and clause roots

@@ -28,7 +28,6 @@
 #include <string>
 #include <vector>
 
-#include "loader/literal_area.h"
 #include "vm/process.h"
 #include "vm/term.h"
 
