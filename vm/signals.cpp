@@ -10,6 +10,7 @@
 #include "vm/atom_table.h"
 #include "vm/copy.h"
 #include "vm/epoch.h"
+#include "vm/ets_registry.h"
 #include "vm/identity.h"
 #include "vm/nif_resources.h"
 #include "vm/port.h"
@@ -515,6 +516,7 @@ void process_terminate(Process* p) {
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
 
+  ets_process_exited(p);  // tables go to heirs or away before links and monitors fire
   for (Term other : p->links) signal_send(other, signal_new(SigKind::LinkExit, p->id, reason));
   p->links.clear();
   for (MonitorEntry& m : p->monitored_by) {

@@ -142,7 +142,27 @@ collections() ->
     p(array:to_list(array:set(5, z, A))),
     p(array:size(A)),
     p(sofs:to_external(sofs:relation([{a, 1}, {b, 2}]))),
-    p(lists:sort(sets:to_list(sets:union(sets:from_list([1, 2]), sets:from_list([2, 3]))))).
+    p(lists:sort(sets:to_list(sets:union(sets:from_list([1, 2]), sets:from_list([2, 3]))))),
+    digraphs().
+
+%% digraph keeps its vertices and edges in ETS tables.
+digraphs() ->
+    G = digraph:new([acyclic]),
+    [digraph:add_vertex(G, V) || V <- [a, b, c, d, e]],
+    [digraph:add_edge(G, X, Y) || {X, Y} <- [{a, b}, {b, c}, {a, d}, {d, c}, {c, e}]],
+    p(lists:sort(digraph:vertices(G))),
+    p(length(digraph:edges(G))),
+    p(digraph:get_short_path(G, a, e)),
+    p(lists:sort(digraph:out_neighbours(G, a))),
+    p(lists:sort(digraph:in_neighbours(G, c))),
+    p(digraph_utils:topsort(G) =/= false),
+    p(digraph:add_edge(G, e, a)),
+    p(lists:sort(digraph_utils:reachable([b], G))),
+    p(digraph:del_vertex(G, c)),
+    p(digraph:get_path(G, a, e)),
+    p([lists:keyfind(K, 1, digraph:info(G)) || K <- [cyclicity, protection]]),
+    p(digraph:no_vertices(G)),
+    p(digraph:delete(G)).
 
 formatting() ->
     Terms = [atom, 'quoted atom', 42, -7, 3.14159, 1.0e-10, 123456789012345678901234567890,
