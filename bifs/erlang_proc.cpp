@@ -230,6 +230,30 @@ BIF_FN(erlang_display_1) {
   return am::true_;
 }
 
+// display_string(Chars): a flat list of code points, to standard error
+// in UTF-8 (the logger's last resort when it has no handler).
+BIF_FN(erlang_display_string_1) {
+  std::string out;
+  Term l = args[0];
+  for (; is_list(l); l = cdr(l)) {
+    Term c = car(l);
+    if (!is_small(c) || small_val(c) < 0 || small_val(c) > 0x10FFFF ||
+        (small_val(c) >= 0xD800 && small_val(c) <= 0xDFFF))
+      return raise_badarg(p);
+    append_utf8(out, uint32_t(small_val(c)));
+  }
+  if (!is_nil(l)) return raise_badarg(p);
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  return am::true_;
+}
+
+BIF_FN(erlang_display_nl_0) {
+  (void)p;
+  (void)args;
+  std::fputc('\n', stderr);
+  return am::true_;
+}
+
 BIF_FN(erlang_node_0) {
   (void)args;
   (void)p;

@@ -150,6 +150,57 @@ BIF_FN(erlang_spawn_opt_4) {
   return spawn_common(p, args, o);
 }
 
+// The option set of process_flag(monitor_nodes | {monitor_nodes, Opts}, _)
+// as a small key: 0x80 for the plain flag, else bit 0 connection_id, bit 1
+// nodedown_reason, bit 2 list, bits 3-4 node_type (visible, hidden, all).
+static bool node_monitor_key(Term flag, uint8_t* key) {
+  if (is_atom(flag)) {
+    *key = 0x80;
+    return true;
+  }
+  Term opts = tuple_elem(flag, 2);
+  if (!is_map(opts)) return false;
+  std::vector<std::pair<Term, Term>> pairs;
+  map_pairs(opts, pairs);
+  uint8_t k = 0;
+  for (auto& [o, v] : pairs) {
+    bool b = v == am::true_ || v == am::false_;
+    if (o == atom_put("connection_id") && b) {
+      if (v == am::true_) k |= 1;
+    } else if (o == atom_put("nodedown_reason") && b) {
+      if (v == am::true_) k |= 2;
+    } else if (o == atom_put("list") && b) {
+      if (v == am::true_) k |= 4;
+    } else if (o == atom_put("node_type") && v == atom_put("visible")) {
+      k |= 1 << 3;
+    } else if (o == atom_put("node_type") && v == atom_put("hidden")) {
+      k |= 2 << 3;
+    } else if (o == atom_put("node_type") && v == atom_put("all")) {
+      k |= 3 << 3;
+    } else {
+      return false;
+    }
+  }
+  *key = k;
+  return true;
+}
+
+// Adds one subscription (on) or drops all of them (off); returns the count
+// before.
+static uint32_t node_monitor_update(Process* p, uint8_t key, bool on) {
+  if (!p->node_monitors) p->node_monitors = std::make_unique<std::vector<std::pair<uint8_t, uint32_t>>>();
+  auto& v = *p->node_monitors;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it->first != key) continue;
+    uint32_t before = it->second;
+    if (on) it->second++;
+    else v.erase(it);
+    return before;
+  }
+  if (on) v.emplace_back(key, 1);
+  return 0;
+}
+
 BIF_FN(erlang_process_flag_2) {
   Term flag = args[0], value = args[1];
   auto boolean = [](Term v) { return v == am::true_ || v == am::false_; };
@@ -202,6 +253,12 @@ BIF_FN(erlang_process_flag_2) {
     Term old = p->off_heap_msgq ? am::off_heap : am::on_heap;
     p->off_heap_msgq = value == am::off_heap;
     return old;
+  }
+  if (flag == atom_put("monitor_nodes") || (is_tuple(flag) && tuple_arity(flag) == 2 &&
+                                            tuple_elem(flag, 1) == atom_put("monitor_nodes"))) {
+    uint8_t key;
+    if (!boolean(value) || !node_monitor_key(flag, &key)) return raise_badarg(p);
+    return make_small(SWord(node_monitor_update(p, key, value == am::true_)));
   }
   if (flag == am::sensitive) {
     if (!boolean(value)) return raise_badarg(p);

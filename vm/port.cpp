@@ -521,8 +521,9 @@ std::string port_parse_options(Term name, Term settings, PortOptions* o) {
   // The name first (badarg), then the settings (badopt), like the reference.
   if (is_tuple(name) && tuple_arity(name) >= 1) {
     Term kind = tuple_elem(name, 1);
-    if ((kind == atom_put("spawn") || kind == atom_put("spawn_executable") || kind == atom_put("spawn_driver")) &&
-        tuple_arity(name) == 2) {
+    // {spawn_driver, Name} names a driver (udp_inet, tcp_inet, ...): we have
+    // none yet, so it is badarg as for an unknown driver in the reference.
+    if ((kind == atom_put("spawn") || kind == atom_put("spawn_executable")) && tuple_arity(name) == 2) {
       Term cmd = tuple_elem(name, 2);
       std::string text;
       if (is_atom(cmd)) text = std::string(atom_text(cmd));

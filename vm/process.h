@@ -22,7 +22,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "vm/binary.h"
@@ -143,6 +145,10 @@ struct Process {
   bool off_heap_msgq = false;  // message_queue_data (recorded; queues are always off-heap)
   bool sensitive = false;
   bool system_process = false;  // spawned by erts_internal:spawn_system_process/3
+  // process_flag(monitor_nodes, _) subscriptions: (option set, count).
+  // Nodes never come up or go down without distribution; the counts are
+  // kept as the reference keeps them.
+  std::unique_ptr<std::vector<std::pair<uint8_t, uint32_t>>> node_monitors;
   std::atomic<ProcState> state{ProcState::Runnable};
   std::atomic<uint8_t> prio{PRIO_NORMAL};
   ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
