@@ -8,9 +8,9 @@
 // partly bound key gives a range of keys; otherwise the whole table.
 //
 // Result order (as the reference's): an ordered set in key order (reversed
-// by select_reverse); a hash table in the reverse of its traversal order
-// (first/next), each chunk of select/3 holding the next objects of the
-// traversal, reversed.
+// by select_reverse); a hash table's keys in the reverse of its traversal
+// order (first/next), the objects of one key in lookup order; each chunk
+// of select/3 holding the next objects of the traversal, reversed.
 //
 // Continuations (opaque to programs, shaped like the reference's):
 //   hash tables   {Tid, NextBucket, ChunkSize, Spec, Rest, RestCount}
@@ -213,19 +213,30 @@ Term select_all(Process* p, Term tid, Term spec, bool reverse) {
   if (!ms) return NON_VALUE;
   KeyPlan plan = plan_keys(*ms, *t.get());
   bool tree = !t->is_hash();
-  // Hash tables: consed in traversal order; ordered sets: gathered, then listed in order.
-  Term list = NIL;
   std::vector<Term> results;
-  for_each_candidate(*t.get(), plan, tree && reverse, [&](DbObj* o) {
+  if (tree) {
+    for_each_candidate(*t.get(), plan, reverse, [&](DbObj* o) {
+      Term r = ms->run_copy(p, o->tuple);
+      if (r != NON_VALUE) results.push_back(r);
+    });
+    return list_from(p, results);
+  }
+  // Hash tables: keys in the reverse of traversal order, the objects of
+  // one key (bags) in lookup order, as the reference lists them.
+  Term list = NIL;
+  const DbObj* group_of = nullptr;
+  auto flush = [&]() {
+    for (size_t i = results.size(); i-- > 0;) list = make_cons(p, results[i], list);
+    results.clear();
+  };
+  for_each_candidate(*t.get(), plan, false, [&](DbObj* o) {
+    if (group_of && !(group_of->hash == o->hash && ets_key_eq(group_of->key, o->key))) flush();
+    group_of = o;
     Term r = ms->run_copy(p, o->tuple);
-    if (r == NON_VALUE) return;
-    if (tree) {
-      results.push_back(r);
-    } else {
-      list = make_cons(p, r, list);
-    }
+    if (r != NON_VALUE) results.push_back(r);
   });
-  return tree ? list_from(p, results) : list;
+  flush();
+  return list;
 }
 
 // ---------------------------------------------------------------- select in chunks

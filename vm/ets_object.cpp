@@ -237,10 +237,6 @@ static bool key_eq(Term a, Term b, unsigned depth) {
 
 bool ets_key_eq(Term a, Term b) { return key_eq(a, b, 0); }
 
-int ets_key_cmp(Term a, Term b) {
-  if (a == b) return 0;
-  if (is_small(a) && is_small(b)) return small_val(a) < small_val(b) ? -1 : 1;
-  return term_compare(a, b);
-}
+int ets_key_cmp_slow(Term a, Term b) { return term_compare(a, b); }
 
 }  // namespace bvm

@@ -44,7 +44,12 @@ uint64_t ets_hash(Term key);
 // Exact equality (=:=), fast for the usual keys.
 bool ets_key_eq(Term a, Term b);
 // Term order with 1 == 1.0 (ordered_set keys).
-int ets_key_cmp(Term a, Term b);
+int ets_key_cmp_slow(Term a, Term b);
+inline int ets_key_cmp(Term a, Term b) {
+  if (a == b) return 0;
+  if (is_small(a) && is_small(b)) return small_val(a) < small_val(b) ? -1 : 1;
+  return ets_key_cmp_slow(a, b);
+}
 
 // A copy of any term on p's heap (its size computed first).
 Term copy_to_heap(Process* p, Term t);

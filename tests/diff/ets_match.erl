@@ -27,6 +27,7 @@ main() ->
     Types = [set, ordered_set, bag, duplicate_bag],
     [begin p(Type), heads(Type), guards(Type), bodies(Type), chunks(Type), counting(Type) end || Type <- Types],
     replacing(),
+    bag_order(),
     compiled(),
     invalid(),
     partial_keys(),
@@ -248,6 +249,24 @@ replacing() ->
     ets:delete(B),
     ets:delete(O),
     ets:delete(T).
+
+%% The objects of one key come in lookup order, whatever the hash order.
+bag_order() ->
+    B = ets:new(b, [bag]),
+    ets:insert(B, [{k, 1}, {k, 2}, {k, 3}]),
+    ets:insert(B, {k, 4}),
+    p(ets:lookup(B, k)),
+    p(ets:select(B, [{{k, '$1'}, [], ['$1']}])),
+    p(ets:match_object(B, {k, '_'})),
+    p(ets:tab2list(B)),
+    D = ets:new(d, [duplicate_bag]),
+    ets:insert(D, [{k, 1}, {k, 2}, {k, 1}]),
+    ets:insert(D, {k, 2}),
+    p(ets:select(D, [{{k, '$1'}, [], ['$1']}])),
+    ets:delete_object(D, {k, 1}),
+    p(ets:match(D, {k, '$1'})),
+    ets:delete(B),
+    ets:delete(D).
 
 compiled() ->
     MS = [{{'$1', '$2'}, [{'>', '$2', 1}], [{{'$2', '$1'}}]}],
