@@ -5,9 +5,10 @@
 // calling process's running slice is not included. Run queues are the
 // schedulers' own, then the dirty CPU queue (and with *_all the dirty I/O
 // queue): we have no dirty schedulers, so those are empty. Not available
-// yet (error notsup): `io` (no ports) and `microstate_accounting`;
-// `scheduler_wall_time(_all)` is `undefined` as it is while the flag is
-// off, and the flag cannot be turned on yet.
+// yet (error notsup): `io` (no ports) and `microstate_accounting`.
+// `scheduler_wall_time(_all)` is `undefined` until the flag is switched on
+// (erts_internal:scheduler_wall_time/1, through kernel_refc), then it
+// lists the normal schedulers' active and total nanoseconds since.
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -70,11 +71,61 @@ uint64_t sum(const std::vector<uint64_t>& v) {
 
 }  // namespace
 
+// ---- scheduler wall time: measured all along (vm/scheduler.h), reported
+// from when erts_internal:scheduler_wall_time(true) switched it on.
+
+namespace {
+
+struct WallTimeBase {
+  int64_t at = 0;                  // clock when switched on; 0: off
+  std::vector<int64_t> idle;       // each scheduler's idle_ns then
+};
+std::mutex g_wall_lock;
+WallTimeBase g_wall;
+
+int64_t idle_now(Scheduler* s, int64_t now) {
+  int64_t since = s->idle_since.load(std::memory_order_relaxed);
+  return s->idle_ns.load(std::memory_order_relaxed) + (since ? now - since : 0);
+}
+
+Term scheduler_wall_time(Process* p) {
+  std::lock_guard<std::mutex> lock(g_wall_lock);
+  if (!g_wall.at) return am::undefined;
+  int64_t now = scheduler_clock_ns();
+  Term list = NIL;
+  for (unsigned i = scheduler_count(); i-- > 0;) {
+    Scheduler* s = scheduler_at(i);
+    int64_t total = now - g_wall.at;
+    int64_t active = total - (idle_now(s, now) - g_wall.idle[i]);
+    if (active < 0) active = 0;
+    list = make_cons(p, make_tuple(p, {make_small(SWord(i + 1)), make_integer(p, active), make_integer(p, total)}), list);
+  }
+  return list;
+}
+
+}  // namespace
+
+// scheduler_wall_time(Enable) -> WasEnabled
+BIF_FN(erts_internal_scheduler_wall_time_1) {
+  if (args[0] != am::true_ && args[0] != am::false_) return raise_badarg(p);
+  std::lock_guard<std::mutex> lock(g_wall_lock);
+  bool was = g_wall.at != 0;
+  if (args[0] == am::true_ && !was) {
+    int64_t now = scheduler_clock_ns();
+    g_wall.idle.clear();
+    for (unsigned i = 0; i < scheduler_count(); i++) g_wall.idle.push_back(idle_now(scheduler_at(i), now));
+    g_wall.at = now;
+  } else if (args[0] == am::false_) {
+    g_wall.at = 0;
+  }
+  return was ? am::true_ : am::false_;
+}
+
 BIF_FN(erlang_statistics_1) {
   Term item = args[0];
   if (!is_atom(item)) return raise_badarg(p);
   std::string_view k = atom_text(item);
-  if (k == "scheduler_wall_time" || k == "scheduler_wall_time_all") return am::undefined;
+  if (k == "scheduler_wall_time" || k == "scheduler_wall_time_all") return scheduler_wall_time(p);
   if (k == "total_active_tasks" || k == "total_active_tasks_all") return make_uinteger(p, sum(queue_counts().active));
   if (k == "total_run_queue_lengths" || k == "total_run_queue_lengths_all" || k == "run_queue")
     return make_uinteger(p, sum(queue_counts().runnable));

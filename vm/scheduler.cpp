@@ -1,5 +1,6 @@
 #include "vm/scheduler.h"
 
+#include <chrono>
 #include <vector>
 
 #include "vm/epoch.h"
@@ -66,15 +67,39 @@ void wake_sleeper(Scheduler* except) {
   }
 }
 
+// The scheduler found nothing to run, or something after being idle.
+void idle_begin(Scheduler* s) {
+  if (s->idle_since.load(std::memory_order_relaxed) == 0)
+    s->idle_since.store(scheduler_clock_ns(), std::memory_order_relaxed);
+}
+Process* idle_end(Scheduler* s, Process* p) {
+  int64_t since = s->idle_since.load(std::memory_order_relaxed);
+  if (since != 0) {
+    s->idle_ns.fetch_add(scheduler_clock_ns() - since, std::memory_order_relaxed);
+    s->idle_since.store(0, std::memory_order_relaxed);
+  }
+  return p;
+}
+
+}  // namespace
+
+int64_t scheduler_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
 // Blocks until there is a process to run.
 Process* next_process(Scheduler* s) {
   bool invited = false;  // a busy scheduler woke us to take some of its work
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(s->rq_lock);
-      if (Process* p = pop_locked(s)) return p;
+      if (Process* p = pop_locked(s)) return idle_end(s, p);
     }
-    if (Process* p = steal(s, invited ? 1 : 2)) return p;
+    idle_begin(s);
+    if (Process* p = steal(s, invited ? 1 : 2)) return idle_end(s, p);
     // Spin a little before sleeping: work often comes right back (a reply,
     // the next hop of a ring), and waking a sleeping thread is slow.
     bool more = false;
@@ -106,7 +131,7 @@ Process* next_process(Scheduler* s) {
       s->woken = false;
     }
     g_sleeping.fetch_sub(1, std::memory_order_seq_cst);
-    if (p) return p;
+    if (p) return idle_end(s, p);
   }
 }
 

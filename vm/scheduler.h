@@ -48,8 +48,16 @@ struct Scheduler {
   bool sleeping = false;                // under rq_lock
   bool woken = false;                   // under rq_lock
   unsigned normal_picks = 0;
+  // Scheduler wall time (statistics(scheduler_wall_time)): nanoseconds
+  // spent idle so far, and since when it is idle now (0: busy). Written by
+  // the scheduler's own thread only.
+  std::atomic<int64_t> idle_ns{0};
+  std::atomic<int64_t> idle_since{0};
   std::thread thread;
 };
+
+// Steady-clock nanoseconds (the scheduler wall time's clock).
+int64_t scheduler_clock_ns();
 
 // Creates n schedulers (call once, before anything is enqueued).
 void schedulers_create(unsigned n);
