@@ -9,7 +9,10 @@
 // Compiled patterns are {re_pattern, Groups, Unicode, UseCRLF, Binary}; the
 // binary is our own (re_pattern.h). The reference interrupts long matches
 // to let other processes run; here a match runs to its end, bounded by
-// PCRE's match limit (10,000,000 steps by default, as in the reference).
+// PCRE's match limit (10,000,000 steps by default, as in the reference),
+// and a match that took long ends the process's time slice: the process
+// yields before it gets the result.
+#include <chrono>
 #include <climits>
 #include <string>
 #include <vector>
@@ -439,6 +442,12 @@ struct CheckedUtf8 {
 };
 thread_local CheckedUtf8 checked_utf8;
 
+// A match taking longer than this ends the process's time slice.
+constexpr std::chrono::microseconds kLongMatch{1000};
+
+Term exec_result(Process* p, int rc, const Options& o, const std::vector<int>& ov, const ReturnInfo& ri,
+                 const Subject& s);
+
 Term re_run(Process* p, Term* x, Term subject, Term pattern, Term opts, bool first) {
   const ReAtoms& a = atoms();
   Options o;
@@ -487,12 +496,26 @@ Term re_run(Process* p, Term* x, Term subject, Term pattern, Term opts, bool fir
   if (utf8 && !first && s.in_binary && at_char && checked_utf8.data == s.data && checked_utf8.size == s.size)
     eopt |= PCRE_NO_UTF8_CHECK;
   std::vector<int> ov(size_t(c->capture_count + 1) * 3, -1);
+  auto started = std::chrono::steady_clock::now();
   int rc = re::exec(*c, s.data, int(s.size), o.offset, eopt, ov.data(), (groups + 1) * 3,
                     (o.flags & MATCH_LIMIT) ? o.match_limit : -1,
                     (o.flags & MATCH_LIMIT_RECURSION) ? o.match_limit_recursion : -1);
   if (utf8 && s.in_binary && rc != PCRE_ERROR_BADUTF8 && rc != PCRE_ERROR_SHORTUTF8 &&
       rc != PCRE_ERROR_BADUTF8_OFFSET)
     checked_utf8 = {s.data, s.size};
+  Term result = exec_result(p, rc, o, ov, ri, s);
+  // A long match used up this process's time slice: let others run before
+  // it continues with the result.
+  if (result != NON_VALUE && std::chrono::steady_clock::now() - started > kLongMatch) {
+    p->trap_value = result;
+    return BIF_YIELD;
+  }
+  return result;
+}
+
+Term exec_result(Process* p, int rc, const Options& o, const std::vector<int>& ov, const ReturnInfo& ri,
+                 const Subject& s) {
+  const ReAtoms& a = atoms();
   if (rc > 0) return match_result(p, rc, ov, ri, s);
   switch (rc) {
     case 0:  // more groups than the tuple said: no room for them
