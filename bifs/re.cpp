@@ -12,6 +12,7 @@
 // PCRE's match limit (10,000,000 steps by default, as in the reference),
 // and a match that took long ends the process's time slice: the process
 // yields before it gets the result.
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <string>
@@ -373,6 +374,8 @@ bool read_subject(Term t, Subject* s) {
     if (v.bit_size % 8) return false;
     s->size = v.bit_size / 8;
     if (v.byte_aligned() && s->size > HEAP_BIN_LIMIT) {
+      end_writable(t);  // captures may be sub-binaries of it
+      v = bitstring_view(t);
       s->data = reinterpret_cast<const char*>(v.base + v.bit_offset / 8);
       s->in_binary = true;
       return true;
@@ -388,8 +391,10 @@ bool read_subject(Term t, Subject* s) {
 
 // Captured text as a binary or a list of bytes.
 Term capture_text(Process* p, const Subject& s, int start, int end, ReturnInfo::Type type) {
-  size_t from = start < 0 ? 0 : size_t(start);
-  size_t len = start < 0 ? 0 : size_t(end - start);
+  // Kept inside the subject whatever PCRE says (with \K in a lookahead a
+  // match can end before it starts).
+  size_t from = start < 0 ? 0 : std::min(size_t(start), s.size);
+  size_t len = start < 0 || end < start ? 0 : std::min(size_t(end), s.size) - from;
   if (type == ReturnInfo::String) return latin1_to_list(p, std::string_view(s.data + from, len));
   if (s.in_binary) return make_sub_binary(p, s.term, from * 8, len * 8);
   return make_binary(p, reinterpret_cast<const uint8_t*>(s.data + from), len);

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace bvm::re {
 
@@ -86,6 +89,106 @@ constexpr int kCompileOptions = PCRE_ANCHORED | PCRE_CASELESS | PCRE_DOLLAR_ENDO
                                 PCRE_NEWLINE_ANYCRLF;
 
 std::string_view cut_at_nul(std::string_view s) { return s.substr(0, std::min(s.find('\0'), s.size())); }
+
+// ---- bugs of PCRE 8.39 that the reference's PCRE (8.44) has fixed
+//
+// Before 8.40, start-of-match optimizations went wrong for patterns whose
+// first item is a lookahead: (?=.*X)X$ wanted two Xs, and
+// (?=.*[A-Z])(?!.*\s) matched only at the start of a line. Before 8.42, a
+// backreference repeated zero or more times first in a pattern, after an
+// assertion, gave a wrong first character ((?<=(a))\1?b). These bugs only
+// apply with the optimizations on, so patterns starting with an assertion
+// are compiled with PCRE_NO_START_OPTIMIZE.
+bool starts_with_assertion(std::string_view s) {
+  auto starts = [&s](std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; };
+  // Start-of-pattern settings: (*UTF8), (*CRLF), (*LIMIT_MATCH=n), ...
+  while (starts("(*")) {
+    size_t end = s.find(')');
+    if (end == std::string_view::npos) return false;
+    s.remove_prefix(end + 1);
+  }
+  for (;;) {
+    if (starts("(?=") || starts("(?!") || starts("(?<=") || starts("(?<!")) return true;
+    // A conditional group whose condition is an assertion.
+    if (starts("(?(?=") || starts("(?(?!") || starts("(?(?<=") || starts("(?(?<!")) return true;
+    if (starts("(?:") || starts("(?|") || starts("(?>")) {
+      s.remove_prefix(3);
+    } else if (starts("(?<") || starts("(?P<") || starts("(?'")) {
+      size_t name = starts("(?P<") ? 4 : 3;
+      if (s.size() <= name || s[name] == '=' || s[name] == '!') return false;  // a lookbehind
+      size_t end = s.find_first_of(">'", name);
+      if (end == std::string_view::npos) return false;
+      s.remove_prefix(end + 1);
+    } else if (starts("(?")) {  // option settings such as (?i) or (?s-m)
+      size_t i = 2;
+      while (i < s.size() && (std::isalpha(uint8_t(s[i])) || s[i] == '-')) i++;
+      if (i == 2 || i >= s.size() || s[i] != ')') return false;
+      s.remove_prefix(i + 1);
+    } else if (starts("(") && !starts("(*")) {
+      s.remove_prefix(1);
+    } else {
+      return false;
+    }
+  }
+}
+
+// Before 8.43, a pattern starting with a subroutine call repeated zero or
+// more times could get a wrong "first character" (fixed in the reference's
+// PCRE). Patterns with subroutine calls get no start optimizations either.
+bool has_subroutine_call(std::string_view s) {
+  for (size_t i = 0; i + 2 < s.size(); i++) {
+    if (s[i] == '\\' && s[i + 1] == 'g' && (s[i + 2] == '<' || s[i + 2] == '\'')) return true;
+    if (s[i] != '(' || s[i + 1] != '?') continue;
+    char c = s[i + 2];
+    if (c == '&' || c == 'R' || std::isdigit(uint8_t(c))) return true;
+    if ((c == '+' || c == '-') && i + 3 < s.size() && std::isdigit(uint8_t(s[i + 3]))) return true;
+    if (c == 'P' && i + 3 < s.size() && s[i + 3] == '>') return true;
+  }
+  return false;
+}
+
+// Before 8.41, a (?#...) comment between a quantifier and a following + or
+// ? was an error ("nothing to repeat"); since then it is ignored. Such
+// comments are taken out; `removed` gets (position in the result, length)
+// of each, to give compile errors their position in the original.
+std::string drop_comments_after_quantifiers(std::string_view s, std::vector<std::pair<int, int>>* removed) {
+  std::string out;
+  bool in_class = false, quoted = false, after_quantifier = false;
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    if (quoted) {  // \Q...\E
+      if (c == '\\' && i + 1 < s.size() && s[i + 1] == 'E') quoted = false;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      if (s[i + 1] == 'Q') quoted = true;
+      out.append(s.substr(i, 2));
+      i += 2;
+      after_quantifier = false;
+      continue;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < s.size() && s[i + 1] == '^') out.push_back(s[i++]);
+      if (i + 1 < s.size() && s[i + 1] == ']') out.push_back(s[i++]);  // a leading ] is a member
+    } else if (after_quantifier && s.substr(i, 3) == "(?#") {
+      size_t end = s.find(')', i);
+      if (end != std::string_view::npos && end + 1 < s.size() && (s[end + 1] == '+' || s[end + 1] == '?')) {
+        removed->emplace_back(int(out.size()), int(end + 1 - i));
+        i = end + 1;
+        continue;
+      }
+    } else if (c == '(' && i + 1 < s.size() && s[i + 1] == '?') {
+      out.append("(?");
+      i += 2;
+      after_quantifier = false;
+      continue;
+    }
+    after_quantifier = !quoted && !in_class && (c == '*' || c == '+' || c == '?' || c == '}');
+    out.push_back(c);
+    i++;
+  }
+  return out;
+}
 
 // ---- the per-thread cache of compiled patterns, keyed by encode()
 class Cache {
@@ -229,19 +332,27 @@ const Compiled* compile(std::string_view source, int options, CompileError* err)
   source = cut_at_nul(source);
   std::string key = encode(source, options);
   if (const Compiled* c = cache.find(key)) return c;
-  std::string text(source);
+  std::vector<std::pair<int, int>> removed;
+  std::string text = source.find("(?#") == std::string_view::npos ? std::string(source)
+                                                                   : drop_comments_after_quantifiers(source, &removed);
   int code = 0;
   const char* message = "";
   int offset = 0;
-  pcre* re = pcre_compile2(text.c_str(), options, &code, &message, &offset, latin1_tables());
+  int pcre_options = options;
+  if (starts_with_assertion(source) || has_subroutine_call(source)) pcre_options |= PCRE_NO_START_OPTIMIZE;
+  pcre* re = pcre_compile2(text.c_str(), pcre_options, &code, &message, &offset, latin1_tables());
   if (!re) {
     err->message = message;
     err->offset = offset;
+    for (auto [at, length] : removed)
+      if (at <= offset) err->offset += length;
     return nullptr;
   }
-  Compiled c{re, 0, 0};
+  Compiled c{re, 0, 0, false};
   pcre_fullinfo(re, nullptr, PCRE_INFO_CAPTURECOUNT, &c.capture_count);
   pcre_fullinfo(re, nullptr, PCRE_INFO_OPTIONS, &c.options);
+  c.single_byte_hazard = (c.options & PCRE_UTF8) && source.find("\\C") != std::string_view::npos &&
+                         source.find('[') != std::string_view::npos;
   return cache.insert(key, c);
 }
 
@@ -257,6 +368,9 @@ int exec(const Compiled& c, const char* subject, int length, int offset, int opt
   long here = long(stack_left() / frame_size());
   extra.flags |= PCRE_EXTRA_MATCH_LIMIT_RECURSION;
   extra.match_limit_recursion = static_cast<unsigned long>(std::min(wanted, here));
+  if (c.single_byte_hazard &&
+      std::any_of(subject, subject + length, [](char ch) { return uint8_t(ch) >= 0x80; }))
+    return PCRE_ERROR_NOMATCH;
   ExecCall call{&c, &extra, subject, length, offset, options, ovector, ovsize, 0};
   run_exec(&call);
   if (call.result != PCRE_ERROR_RECURSIONLIMIT || wanted <= here) return call.result;

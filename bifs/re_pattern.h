@@ -23,6 +23,12 @@ struct Compiled {
   pcre* code;
   int capture_count;
   unsigned long options;  // PCRE_INFO_OPTIONS: given and (*...) settings
+  // \C (one byte) and a character class in UTF-8 mode: when \C stops
+  // inside a character, a repeated class after it makes PCRE 8.39 run off
+  // the subject (fixed in 8.42). exec() then does not match such a pattern
+  // against a subject with multi-byte characters (8.42+ finds no match in
+  // the cases the bug report gives).
+  bool single_byte_hazard;
 };
 
 struct CompileError {

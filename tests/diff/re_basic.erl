@@ -21,6 +21,7 @@ main() ->
     limits(),
     deep(),
     global(),
+    library_fixes(),
     bad_arguments(),
     ok.
 
@@ -273,6 +274,25 @@ global() ->
     p(global_bad_re, fun() -> re:run("abab", "(", [global]) end),
     p(global_bad_re_report, fun() -> re:run("abab", "(", [global, report_errors]) end),
     p(global_bad_subject, fun() -> re:run(foo, "b", [global]) end).
+
+%% Cases where PCRE 8.39 (the system library) and 8.44 (the reference's)
+%% differ unless worked around.
+library_fixes() ->
+    io:format("== PCRE 8.40-8.44 fixes~n"),
+    Cases = [{"  Fred:099", "(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])(?=.*[,;:])(?=.{8,16})(?!.*[\\s])", []},
+             {"  X", "(?=.*X)X$", []}, {"  Fred", "(?i)(?=.*F)(?!.* )", []}, {"  Fred", "(*CRLF)((?=.*F))(?!.* )", []},
+             {"aaab", "(?<=(a))\\1?b", []}, {"11bb", "(?(?=.*b)(?=.*b)\\pL|.*c)", []},
+             {"pokus.", "(?(DEFINE) (?<word> \\w+ ) ) (?&word)*   \\.", [extended]},
+             {"pokus.hokus", "(?&word)*  \\. (?<word> \\w+ )", [extended]},
+             {">XXX<", "X+(?#comment)?", []}, {">XXX<", "X{1,2}(?#c)+", []}, {">XXX<", "[+](?#c)?", []},
+             {"a(?#c)?", "\\Q(?#c)?\\E", []}, {"x", "x*(?#c", []},
+             {<<"[A", 16#1ffb/utf8, "B", 16#140/utf8, "C]">>, "\\C[^\\v]+\\x80", [unicode]},
+             {<<"[A", 16#1ffb/utf8, "B", 16#140/utf8, "C]">>, "\\C[^\\d]+\\x80", [unicode]},
+             {<<"aXb">>, "\\C[^b]+", [unicode]}, {<<"\x{e9}"/utf8>>, "\\C\\C", [unicode]}],
+    [p({fix, S, R, O}, fun() -> [re:run(S, R, O ++ X) || X <- [[], [global], [no_start_optimize]]] end)
+     || {S, R, O} <- Cases],
+    [p({fix_error, R}, fun() -> re:compile(R) end) || R <- ["X+(?#comment)?(", "X+(?#c)?(?#d)a*(?#e)+)", "X+(?#c)+(?#d)["]],
+    p(fix_replace, fun() -> re:replace(">XXX<", "X+(?#comment)?", "MHFv", [global, {return, list}]) end).
 
 bad_arguments() ->
     io:format("== bad arguments~n"),
