@@ -39,6 +39,19 @@ Term make_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_siz
   return make_sub_bin(p->halloc(SUB_BIN_WORDS), original, v.bit_offset + bit_offset, bit_size);
 }
 
+void end_writable(Term bitstring) {
+  Term original = bitstring;
+  while (header_sub(boxed_header(original)) == Sub::SubBin) original = boxed_val(original)[3];
+  Term* pb = boxed_val(original);
+  if (header_sub(pb[0]) != Sub::RefcBin || !(pb[5] & BIN_WRITABLE)) return;
+  pb[5] &= ~BIN_WRITABLE;
+  BinData* bd = reinterpret_cast<BinData*>(pb[3]);
+  if (bd->refc.load(std::memory_order_acquire) != 1 || bd->size < pb[1] + 8) return;
+  bd = BinData::resize(bd, pb[1]);
+  pb[3] = reinterpret_cast<Term>(bd);
+  pb[4] = reinterpret_cast<Term>(bd->bytes);
+}
+
 Term alloc_binary(Process* p, size_t size, uint8_t** data) {
   if (size <= HEAP_BIN_LIMIT) {
     UWord words = heap_bin_words(size);

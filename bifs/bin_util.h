@@ -39,6 +39,12 @@ Term extract_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_
 // Always a sub-binary of the underlying binary, whatever the size.
 Term make_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_size);
 
+// The reference's erts_emasculate_writable_binary: the off-heap binary under
+// `bitstring`, if it is writable (an append accumulator), stops being so
+// and, unless shared, gives back its spare capacity (8 bytes or more), as
+// BIFs that hand out sub-binaries of their argument do.
+void end_writable(Term bitstring);
+
 // A new binary of `size` bytes (heap binary up to 64 bytes, else off-heap);
 // `*data` receives where to write its bytes.
 Term alloc_binary(Process* p, size_t size, uint8_t** data);

@@ -7,5 +7,5 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
-  g++ make cmake pkg-config zlib1g-dev libuv1-dev libgmp-dev libgtest-dev \
+  g++ make cmake pkg-config zlib1g-dev libuv1-dev libgmp-dev libpcre3-dev libgtest-dev \
   erlang-nox erlang-dev erlang-src elixir
