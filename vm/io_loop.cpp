@@ -2,6 +2,9 @@
 
 #include <uv.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -57,6 +60,23 @@ void io_loop_post(std::function<void()> fn) {
     g_io->posted.push_back(std::move(fn));
   }
   uv_async_send(&g_io->wake);
+}
+
+void io_loop_drain(int timeout_ms) {
+  if (!g_io) return;
+  struct Done {
+    std::mutex lock;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  auto done = std::make_shared<Done>();  // outlives a wait that timed out
+  io_loop_post([done] {
+    std::lock_guard<std::mutex> lock(done->lock);
+    done->done = true;
+    done->cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(done->lock);
+  done->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return done->done; });
 }
 
 uv_loop_s* io_loop() { return &g_io->loop; }

@@ -14,7 +14,6 @@
 #include "vm/atom_table.h"
 #include "vm/code_index.h"
 #include "vm/copy.h"
-#include "vm/atom_table.h"
 #include "vm/epoch.h"
 #include "vm/exception.h"
 #include "vm/term_print.h"
@@ -102,6 +101,7 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
 }
 
 void vm_halt(int status) {
+  io_loop_drain(5000);
   std::fflush(stdout);
   std::fflush(stderr);
   std::_Exit(status);

@@ -6,6 +6,11 @@
 # standard output and the exit status must be identical. Outputs are kept in
 # the work directory for inspection when a test fails.
 #
+# Both run with `-kernel logger_level none`: crash and error reports are
+# printed by the logger process whenever it gets to them, so they may come
+# before or after a test's own output (or not at all before halt). A test
+# about reports turns the level back up and waits for them itself.
+#
 # usage: tests/diff/run.sh [-b BUILD_DIR] [-t SECONDS] [-f "VM FLAGS"] [NAME...]
 #   -f  emulator flags for both VMs, e.g. "+S 1" (default: none)
 set -u
@@ -38,9 +43,9 @@ for name in "$@"; do
     failed="$failed $name"
     continue
   fi
-  (cd "$work" && timeout "$timeout_s" erl $flags -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+  (cd "$work" && timeout "$timeout_s" erl $flags -noshell -kernel logger_level none -pa "$work/ebin" -run "$name" main -s erlang halt \
       > "$work/$name.erl.out" 2> "$work/$name.erl.err"; echo $? > "$work/$name.erl.status")
-  (cd "$work" && timeout "$timeout_s" "$beamvm" $flags -noshell -pa "$work/ebin" -run "$name" main -s erlang halt \
+  (cd "$work" && timeout "$timeout_s" "$beamvm" $flags -noshell -kernel logger_level none -pa "$work/ebin" -run "$name" main -s erlang halt \
       > "$work/$name.vm.out" 2> "$work/$name.vm.err"; echo $? > "$work/$name.vm.status")
   if cmp -s "$work/$name.erl.out" "$work/$name.vm.out" && cmp -s "$work/$name.erl.status" "$work/$name.vm.status"; then
     pass=$((pass + 1))

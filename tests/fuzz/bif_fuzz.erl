@@ -9,7 +9,7 @@
 -export([main/0, main/1]).
 
 -define(SKIP, [{erlang, halt}, {erlang, exit}, {erlang, apply}, {erlang, spawn}, {erlang, spawn_link},
-               {erlang, spawn_opt}, {erlang, display}, {beamvm, put_chars}, {erlang, group_leader},
+               {erlang, spawn_opt}, {erlang, display}, {erlang, display_string}, {erlang, display_nl}, {beamvm, put_chars}, {erlang, group_leader},
                {erts_internal, group_leader}, {erlang, yield}, {erlang, hibernate}, {erlang, raise}, {erlang, throw}, {erlang, error}, {erlang, nif_error},
                {erlang, register}, {erlang, unregister}, {erlang, process_flag}, {erlang, link},
                {erlang, '!'}, {erlang, send}, {os, putenv}, {os, unsetenv}, {erlang, erase},

@@ -117,8 +117,6 @@ bool parse(int argc, char** argv, StartArgs* a) {
       a->root = argv[++i];
     } else if (std::strcmp(arg, "-direct") == 0) {
       a->direct = true;
-    } else if (std::strcmp(arg, "-boot_otp") == 0) {
-      a->direct = false;  // until booting OTP is complete, direct mode is the default
     } else if (std::strcmp(arg, "+S") == 0 && i + 1 < argc) {
       // +S Schedulers[:Online]; we run the online ones.
       unsigned total = 0, online = 0;

@@ -22,7 +22,7 @@ struct StartCommand {
 struct StartArgs {
   std::string root;
   VmConfig config;
-  bool direct = true;  // TODO(boot issue): boot by default once init boots fully
+  bool direct = false;  // -direct: run without booting OTP
   std::vector<std::string> pa, pz;
   std::vector<StartCommand> commands;  // direct mode
   std::vector<std::string> init_args;  // boot mode: everything for init, as given
