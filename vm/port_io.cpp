@@ -15,10 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "bifs/os_env.h"
 #include "vm/io_loop.h"
 #include "vm/port_internal.h"
 
-extern char** environ;
 
 namespace bvm {
 
@@ -88,10 +88,11 @@ struct WriteReq {
 
 void on_written(uv_write_t* req, int) { delete reinterpret_cast<WriteReq*>(req); }
 
-// The environment for a spawned program: ours with the port's changes.
+// The environment for a spawned program: the VM's (as os:putenv/unsetenv
+// left it) with the port's changes.
 std::vector<std::string> child_env(const PortOptions& o) {
   std::vector<std::string> env;
-  for (char** e = environ; *e; e++) env.emplace_back(*e);
+  for (const auto& [key, value] : os_env_entries()) env.push_back(key + "=" + value);
   for (const auto& [key, value] : o.env) {
     std::string prefix = key + "=";
     env.erase(std::remove_if(env.begin(), env.end(),
@@ -151,16 +152,23 @@ PortIo* start_spawn(Port* port, std::string* error) {
   } else if (o.use_stdio) {
     stdio[0].flags = UV_IGNORE;
   }
+  // With stderr_to_stdout the program's output and error share one pipe
+  // that we make ourselves (libuv cannot hand a pipe it creates during the
+  // spawn to a second descriptor).
+  int shared[2] = {-1, -1};
   if (o.in) {
     uv_pipe_init(loop, &io->from_child, 0);
     io->from_child.data = io;
     io->has_from = true;
     io->open_handles++;
-    stdio[from_fd].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
-    stdio[from_fd].data.stream = reinterpret_cast<uv_stream_t*>(&io->from_child);
-    if (o.stderr_to_stdout) {
-      stdio[2].flags = UV_INHERIT_STREAM;
-      stdio[2].data.stream = reinterpret_cast<uv_stream_t*>(&io->from_child);
+    if (o.stderr_to_stdout && uv_pipe(shared, 0, 0) == 0) {
+      stdio[from_fd].flags = UV_INHERIT_FD;
+      stdio[from_fd].data.fd = shared[1];
+      stdio[2].flags = UV_INHERIT_FD;
+      stdio[2].data.fd = shared[1];
+    } else {
+      stdio[from_fd].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
+      stdio[from_fd].data.stream = reinterpret_cast<uv_stream_t*>(&io->from_child);
     }
   }
 
@@ -176,6 +184,11 @@ PortIo* start_spawn(Port* port, std::string* error) {
   io->proc.data = io;
   int rc = uv_spawn(loop, &io->proc, &opts);
   io->open_handles++;  // the process handle must be closed even after a failure
+  if (shared[1] >= 0) {
+    ::close(shared[1]);  // the child has its copies
+    if (rc == 0) rc = uv_pipe_open(&io->from_child, shared[0]);
+    else ::close(shared[0]);
+  }
   if (rc != 0) {
     *error = errno_name(rc);
     io->closing = true;
