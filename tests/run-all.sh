@@ -30,6 +30,9 @@ run tests/loader/check-disasm.sh build
 step "differential tests against erl"
 run tests/diff/run.sh -b build
 
+step "command lines against erl"
+run tests/diff/cmdline.sh -b build
+
 process_tests="processes signals timers"
 for s in 1 2; do
   step "process tests with +S $s"

@@ -115,6 +115,10 @@ bool parse(int argc, char** argv, StartArgs* a) {
     }
     if (std::strcmp(arg, "-root") == 0 && i + 1 < argc) {
       a->root = argv[++i];
+    } else if (std::strcmp(arg, "-env") == 0 && i + 2 < argc) {
+      // As erlexec: set in the VM's environment, not passed on to init.
+      setenv(argv[i + 1], argv[i + 2], 1);
+      i += 2;
     } else if (std::strcmp(arg, "-direct") == 0) {
       a->direct = true;
     } else if (std::strcmp(arg, "+S") == 0 && i + 1 < argc) {
