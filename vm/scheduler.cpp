@@ -1,8 +1,10 @@
 #include "vm/scheduler.h"
 
 #include <chrono>
+#include <new>
 #include <vector>
 
+#include "vm/atom_table.h"
 #include "vm/epoch.h"
 #include "vm/interp.h"
 #include "vm/signals.h"
@@ -152,7 +154,16 @@ bool run_one(Scheduler* s, Process* p) {
     process_terminate(p);
     return false;
   }
-  RunResult result = interp_run(s, p);
+  RunResult result;
+  try {
+    result = interp_run(s, p);
+  } catch (const std::bad_alloc&) {
+    // Erlang code asked for more memory than the system gives (a huge
+    // binary, say): the reference aborts the whole VM; we end the process
+    // that asked, with system_limit, and keep the rest running.
+    p->exit_reason = am::system_limit;
+    result = RunResult::Exit;
+  }
   stats_switched_out(p, result == RunResult::Exit);  // erlang:statistics/1
   switch (result) {
     case RunResult::Yield:
