@@ -18,6 +18,7 @@
 #include "vm/code_loading.h"
 #include "vm/code_purge.h"
 #include "vm/registry.h"
+#include "vm/system_logger.h"
 #include "vm/code_table.h"
 #include "vm/signals.h"
 
@@ -48,6 +49,13 @@ Term atom_list(Process* p, const std::vector<Term>& atoms) {
   return l;
 }
 
+// An error report from the loader, to the system logger as the
+// reference's: format "~s~n" with the text.
+void report_error(Process* p, const std::string& text) {
+  Term list = make_cons(p, make_string(p, text), NIL);
+  system_logger_error(p, "~s~n", list, text);
+}
+
 }  // namespace
 
 BIF_FN(erts_internal_prepare_loading_2) {
@@ -58,7 +66,7 @@ BIF_FN(erts_internal_prepare_loading_2) {
   std::string name = std::string(atom_text(args[0])) + ".beam";
   auto mv = code_prepare(args[0], bytes.data(), bytes.size(), name, &reason, &message);
   if (!mv) {
-    std::fprintf(stderr, "=ERROR REPORT====\nLoading of module %s failed: %s\n\n", name.c_str(), message.c_str());
+    report_error(p, "Loading of module " + name + " failed: " + message);
     return make_tuple(p, {am::error, reason});
   }
   RefNumbers r = new_ref_numbers();
@@ -138,8 +146,7 @@ BIF_FN(erlang_delete_module_1) {
     case DeleteResult::Ok: return am::true_;
     case DeleteResult::NoCode: return am::undefined;
     case DeleteResult::OldExists:
-      std::fprintf(stderr, "=ERROR REPORT====\nModule %s must be purged before deleting\n\n",
-                   std::string(atom_text(args[0])).c_str());
+      report_error(p, "Module " + std::string(atom_text(args[0])) + " must be purged before deleting");
       break;
   }
   return raise_badarg(p);
