@@ -26,7 +26,9 @@ serve() ->
         {From, get_arguments} -> From ! {init, []};
         {From, get_plain_arguments} -> From ! {init, []};
         {From, {get_argument, _Flag}} -> From ! {init, error};
-        {From, {stop, Status}} -> From ! {init, ok}, halt(stop_status(Status));
+        {stop, stop} -> halt(0);                              % init:stop/0
+        {stop, {stop, Status}} -> halt(stop_status(Status));  % init:stop/1
+        {From, {stop, Status}} when is_pid(From) -> From ! {init, ok}, halt(stop_status(Status));
         {From, _Other} when is_pid(From) -> From ! {init, {error, notsup}};
         _ -> ok
     end,
