@@ -119,10 +119,12 @@ cancel_read() ->
     ok.
 
 many() ->
-    %% 1000 timers in one go, fired in time order (10 ms apart: more than
-    %% creating them all takes).
+    %% 1000 timers in one go, fired in time order: absolute times 10 ms
+    %% apart from a base half a second ahead, so however long creating
+    %% them takes (sanitizer builds are slow) none is due before all exist.
     Self = self(),
-    [erlang:send_after(10 * (N rem 10), Self, {t, N rem 10}) || N <- lists:seq(1, 1000)],
+    Base = now_ms() + 500,
+    [erlang:send_after(Base + 10 * (N rem 10), Self, {t, N rem 10}, [{abs, true}]) || N <- lists:seq(1, 1000)],
     L = [receive {t, X} -> X after 2000 -> timeout end || _ <- lists:seq(1, 1000)],
     p(L =:= lists:sort(L)),
     %% Many processes each waiting with a timeout.
