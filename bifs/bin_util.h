@@ -43,6 +43,10 @@ Term make_sub_binary(Process* p, Term bitstring, UWord bit_offset, UWord bit_siz
 // `*data` receives where to write its bytes.
 Term alloc_binary(Process* p, size_t size, uint8_t** data);
 
+// The bytes of iodata (a binary, or a possibly deep list of bytes and
+// binaries with a binary or [] tail); false if it is not iodata.
+bool iodata_to_bytes(Term t, std::string* out);
+
 // The reference's term_to_Uint / term_to_Sint: an integer that fits 64 bits
 // (unsigned: non-negative), small or bignum.
 bool term_to_uint64(Term t, uint64_t* out);

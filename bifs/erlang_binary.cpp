@@ -27,6 +27,8 @@ class IoListWriter {
   UWord bits() const { return bits_; }
   // The result as a binary, or a bitstring when bits() is not whole bytes.
   Term to_bitstring(Process* p) const;
+  // The bytes written (whole bytes only).
+  std::string bytes() const { return std::string(reinterpret_cast<const char*>(buf_.data()), bits_ / 8); }
 
  private:
   void put_byte(uint8_t b) { put_bits(&b, 0, 8); }
@@ -106,6 +108,19 @@ Term list_to_binary(Process* p, Term list, bool bits_ok) {
 }
 
 }  // namespace
+
+bool iodata_to_bytes(Term t, std::string* out) {
+  if (is_bitstring(t)) {
+    if (bitstring_bits(t) % 8) return false;
+    *out = std::string(BinaryBytes(t).view());
+    return true;
+  }
+  if (!is_list(t) && !is_nil(t)) return false;
+  IoListWriter w(false);
+  if (!w.write(t)) return false;
+  *out = w.bytes();
+  return true;
+}
 
 BIF_FN(erlang_byte_size_1) {
   if (!is_bitstring(args[0])) return raise_badarg(p);

@@ -1,5 +1,6 @@
 // erlang: processes, messages, exceptions, apply, the process dictionary,
 // and the module information BIFs.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -47,6 +48,10 @@ static bool do_send(Process* p, Term to, Term msg) {
   }
   if (is_ref(to)) {
     send_alias_message(p, to, msg);
+    return true;
+  }
+  if (is_local_port(to)) {
+    signal_send(to, signal_new(SigKind::Message, p->id, msg));  // a closed port: dropped
     return true;
   }
   if (is_pid(to)) return true;  // another node's: not connected, dropped
@@ -252,8 +257,10 @@ static Term module_info_item(Process* p, const ModuleVersion* v, Term item) {
     bool exports = item == atom_put("exports");
     Term l = NIL;
     if (exports) {
-      for (size_t i = v->exports.size(); i-- > 0;)
-        l = make_cons(p, make_tuple(p, {v->exports[i]->function(), make_small(v->exports[i]->arity)}), l);
+      // Newest export entry first, like the reference's walk of its table.
+      std::vector<Export*> ex(v->exports.begin(), v->exports.end());
+      std::sort(ex.begin(), ex.end(), [](const Export* a, const Export* b) { return a->seq < b->seq; });
+      for (Export* e : ex) l = make_cons(p, make_tuple(p, {e->function(), make_small(e->arity)}), l);
     } else {
       for (size_t i = v->functions.size(); i-- > 0;)
         l = make_cons(p, make_tuple(p, {v->functions[i].mfa[1], v->functions[i].mfa[2]}), l);

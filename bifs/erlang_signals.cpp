@@ -13,8 +13,8 @@ namespace bvm {
 
 BIF_FN(erlang_link_1) {
   Term other = args[0];
-  if (!is_pid(other)) return raise_badarg(p);
-  if (!is_local_pid(other) || !link_to(p, other)) {
+  if (!is_pid(other) && !is_port(other)) return raise_badarg(p);
+  if (!(is_local_pid(other) || is_local_port(other)) || !link_to(p, other)) {
     // The reference delivers noproc as an exit message when trapping
     // exits, else raises it (documented, if regretted).
     if (p->flags & PF_TRAP_EXIT) {
@@ -28,7 +28,7 @@ BIF_FN(erlang_link_1) {
 
 BIF_FN(erlang_unlink_1) {
   if (!is_pid(args[0]) && !is_port(args[0])) return raise_badarg(p);
-  if (is_local_pid(args[0])) unlink_from(p, args[0]);
+  if (is_local_pid(args[0]) || is_local_port(args[0])) unlink_from(p, args[0]);
   return am::true_;
 }
 
@@ -57,7 +57,11 @@ static Term do_monitor(Process* p, Term type, Term item, Term opts) {
     }
   }
   const AliasMode* a = with_alias ? &mode : nullptr;
-  if (type != am::process) return raise_badarg(p);  // ports and time offsets: not yet
+  if (type == atom_put("port")) {
+    if (is_local_port(item)) return monitor_process(p, item, NON_VALUE, tag, a);
+    return raise_badarg(p);  // registered port names and other nodes' ports: not yet
+  }
+  if (type != am::process) return raise_badarg(p);  // time_offset: not yet
   if (is_local_pid(item)) return monitor_process(p, item, NON_VALUE, tag, a);
   if (is_atom(item)) {
     Term pid = registry_whereis(item);
@@ -133,7 +137,11 @@ BIF_FN(erlang_exit_2) {
     }
     return am::true_;
   }
-  if (is_pid(to) || is_port(to)) return am::true_;  // other nodes, ports: later issues
+  if (is_local_port(to)) {
+    send_exit(p, to, reason);
+    return am::true_;
+  }
+  if (is_pid(to) || is_port(to)) return am::true_;  // other nodes: not connected
   return raise_badarg(p);
 }
 

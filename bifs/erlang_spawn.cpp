@@ -129,6 +129,10 @@ Term spawn_common(Process* p, Term* args, const SpawnOpts& o) {
 
 BIF_FN(erlang_spawn_3) { return spawn_common(p, args, SpawnOpts{}); }
 
+// A process of the runtime system itself (prim_file's closer, ...): an
+// ordinary process here.
+BIF_FN(erts_internal_spawn_system_process_3) { return spawn_common(p, args, SpawnOpts{}); }
+
 BIF_FN(erlang_spawn_link_3) {
   SpawnOpts o;
   o.link = true;

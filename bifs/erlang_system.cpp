@@ -1,4 +1,9 @@
 // erlang:system_info/1: facts about the running system.
+#include <sys/utsname.h>
+
+#include <cctype>
+#include <cstdio>
+#include <string>
 #include <thread>
 
 #include "bifs/bif.h"
@@ -15,6 +20,22 @@ namespace {
 Term logical_processors() {
   unsigned n = std::thread::hardware_concurrency();
   return n ? make_small(n) : atom_put("unknown");
+}
+
+// os:type() as the reference reports it: {unix, linux} here.
+Term os_type(Process* p) {
+  struct utsname u;
+  std::string name = uname(&u) == 0 ? u.sysname : "unknown";
+  for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return make_tuple(p, {atom_put("unix"), atom_put(name)});
+}
+
+// os:version(): {Major, Minor, Release} from the kernel's release string.
+Term os_version(Process* p) {
+  struct utsname u;
+  int v[3] = {0, 0, 0};
+  if (uname(&u) == 0) std::sscanf(u.release, "%d.%d.%d", &v[0], &v[1], &v[2]);
+  return make_tuple(p, {make_small(v[0]), make_small(v[1]), make_small(v[2])});
 }
 
 }  // namespace
@@ -41,6 +62,23 @@ BIF_FN(erlang_system_info_1) {
   if (k == "emu_flavor") return atom_put("emu");
   if (k == "emu_type" || k == "build_type") return atom_put("opt");
   if (k == "compat_rel") return make_small(25);
+  if (k == "os_type") return os_type(p);
+  if (k == "system_version") {
+    unsigned n = scheduler_count();
+    std::string v = "Erlang/OTP 25 [erts-13.1.5] [source] [64-bit] [smp:" + std::to_string(n) + ":" +
+                    std::to_string(n) + "] [ds:" + std::to_string(n) + ":" + std::to_string(n) +
+                    ":10] [async-threads:1]\n";
+    return make_string(p, v);
+  }
+  if (k == "break_ignored") return am::false_;
+  if (k == "os_version") return os_version(p);
+  if (k == "hipe_architecture") return am::undefined;
+  if (k == "thread_pool_size") return make_small(1);
+  if (k == "dirty_cpu_schedulers" || k == "dirty_cpu_schedulers_online") return make_small(scheduler_count());
+  if (k == "dirty_io_schedulers") return make_small(10);
+  if (k == "port_limit") return make_small(65536);
+  if (k == "ets_limit") return make_small(8192);
+  if (k == "c_compiler_used") return make_tuple(p, {atom_put("gnuc"), make_tuple(p, {make_small(12), make_small(2), make_small(0)})});
   if (k == "creation") return make_small(0);
   if (k == "atom_limit") return make_integer(p, int64_t(AtomTable::global().limit()));
   if (k == "atom_count") return make_integer(p, int64_t(AtomTable::global().count()));

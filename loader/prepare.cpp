@@ -1311,8 +1311,10 @@ bool Translator::run(std::string* error) {
     }
   }
 
-  // Exports.
-  for (const auto& e : bf_.exports) {
+  // Exports. New export entries are made from the last to the first, as
+  // the reference's loader does (module_info(exports) shows that order).
+  for (size_t k = bf_.exports.size(); k-- > 0;) {
+    const auto& e = bf_.exports[k];
     if (e.label >= labels_.size() || labels_[e.label] < 0) {
       *error = "export of undefined label " + std::to_string(e.label);
       return false;

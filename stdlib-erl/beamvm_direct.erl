@@ -50,7 +50,7 @@ exit_reason(throw, Value, Stack) -> {{nocatch, Value}, Stack}.
 
 run({s, [M]}) -> M:start();
 run({s, [M, F]}) -> M:F();
-run({s, [M, F | Args]}) -> M:F(Args);
+run({s, [M, F, Args]}) -> M:F(Args);
 run({eval, String}) ->
     {ok, Tokens, _} = erl_scan:string(String),
     Tokens1 = case lists:reverse(Tokens) of

@@ -55,12 +55,12 @@ root=$(erl -noshell -eval 'io:format("~s", [code:root_dir()]), halt().')
 seeds=$(ls "$root"/lib/stdlib-*/ebin/lists.beam "$root"/lib/stdlib-*/ebin/maps.beam \
   "$root"/lib/kernel-*/ebin/code.beam "$root"/lib/compiler-*/ebin/beam_ssa_type.beam \
   tests/unit/data/tiny.beam tests/unit/data/tiny_gz.beam)
-run build-asan/bin/fuzz_loader_mutate "$fuzz_iterations" 1 $seeds
+run timeout 900 build-asan/bin/fuzz_loader_mutate "$fuzz_iterations" 1 $seeds
 
 step "BIF fuzzing under ASan + UBSan"
 mkdir -p tests/out/bif_fuzz
 erlc -o tests/out/bif_fuzz tests/fuzz/bif_fuzz.erl
-run build-asan/bin/beamvm -noshell -pa tests/out/bif_fuzz -run bif_fuzz main "${BIF_FUZZ_ITERATIONS:-100}" 1
+run timeout 600 build-asan/bin/beamvm -noshell -pa tests/out/bif_fuzz -run bif_fuzz main "${BIF_FUZZ_ITERATIONS:-100}" 1
 
 step "build (ThreadSanitizer)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEAMVM_TSAN=ON -DBEAMVM_TESTS=OFF \

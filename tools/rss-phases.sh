@@ -4,8 +4,11 @@
 #   tools/rss-phases.sh OUTFILE COMMAND...
 # Prints "<phase>=<MB>" pairs (also kept in OUTFILE.rss, with KB in
 # OUTFILE.rsskb) and exits with the command's status; its standard output
-# is in OUTFILE, its standard error in OUTFILE.err.
+# is in OUTFILE, its standard error in OUTFILE.err. The command is killed
+# after RSS_PHASES_TIMEOUT seconds (default 600).
 set -u
+limit=$(( ${RSS_PHASES_TIMEOUT:-600} * 10 ))
+ticks=0
 out=$1; shift
 : > "$out"
 "$@" > "$out" 2> "$out.err" &
@@ -23,6 +26,12 @@ while kill -0 "$pid" 2>/dev/null; do
     report_kb="$report_kb $ph=$kb"
   done
   sleep 0.1
+  ticks=$((ticks + 1))
+  if [ "$ticks" -ge "$limit" ]; then
+    echo "rss-phases: timed out, killing $*" >&2
+    kill -9 "$pid" 2>/dev/null
+    break
+  fi
 done
 wait "$pid"
 status=$?

@@ -1,5 +1,7 @@
 #include "vm/code_index.h"
 
+#include <atomic>
+
 #include "vm/concurrent_index.h"
 
 namespace bvm {
@@ -39,7 +41,9 @@ Export* export_put(Term m, Term f, uint32_t a) {
   return exports().get_or_create(
       mix3(m, f, a), [&](const Export* e) { return e->mfa[0] == m && e->mfa[1] == f && e->arity == a; },
       [&] {
+        static std::atomic<uint32_t> next_seq{0};
         Export* e = new Export();
+        e->seq = next_seq.fetch_add(1, std::memory_order_relaxed);
         e->mfa[0] = m;
         e->mfa[1] = f;
         e->mfa[2] = make_small(a);

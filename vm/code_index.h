@@ -26,6 +26,7 @@ struct Export {
   Term mfa[3];
   uint32_t arity;
   uint32_t hash;
+  uint32_t seq = 0;  // creation order (module_info(exports) lists newest first, as the reference)
   // Where a call goes: the function's entry in the current code, or `stub`.
   // A call site does `I = address` with no test.
   std::atomic<const UWord*> address{nullptr};

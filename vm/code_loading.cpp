@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <mutex>
 
 #include "bifs/bif.h"
@@ -21,69 +22,136 @@ std::vector<std::string>& code_path() {
   return *path;
 }
 
-namespace {
+bool code_use_error_handler = false;
 
-// The reference's preloaded modules live inside its emulator, stripped of
-// line numbers, attributes and compile information; stack traces and
-// module_info show them that way, so we strip our copies too.
-bool is_preloaded(Term module) {
-  static const char* const names[] = {
-      "erts_code_purger", "erl_init", "init", "prim_buffer", "prim_eval", "prim_inet", "prim_file",
-      "zlib", "prim_zip", "erl_prim_loader", "erlang", "erts_internal", "erl_tracer",
-      "erts_literal_area_collector", "erts_dirty_process_signal_handler", "atomics", "counters",
-      "persistent_term", "socket_registry", "prim_socket", "prim_net"};
-  std::string_view m = atom_text(module);
-  for (const char* n : names)
-    if (m == n) return true;
-  return false;
+const std::vector<Term>& code_preloaded_modules() {
+  // The reference's emulator has these built in (OTP 25), socket support
+  // included; ours loads them from the OTP root's erts ebin.
+  static const std::vector<Term>* mods = [] {
+    auto* v = new std::vector<Term>();
+    for (const char* n : {"erts_code_purger", "erl_init", "init", "prim_buffer", "prim_eval", "prim_inet",
+                          "prim_file", "zlib", "prim_zip", "erl_prim_loader", "erlang", "erts_internal",
+                          "erl_tracer", "erts_literal_area_collector", "erts_dirty_process_signal_handler",
+                          "atomics", "counters", "persistent_term", "socket_registry", "prim_socket",
+                          "prim_net"})
+      v->push_back(atom_put(n));
+    return v;
+  }();
+  return *mods;
 }
 
-}  // namespace
+bool code_is_preloaded(Term module) {
+  const auto& mods = code_preloaded_modules();
+  return std::find(mods.begin(), mods.end(), module) != mods.end();
+}
 
-bool code_load_image(Term expected, const uint8_t* data, size_t size, const std::string& file_name,
-                     Term* reason, std::string* message) {
+std::unique_ptr<ModuleVersion> code_prepare(Term expected, const uint8_t* data, size_t size,
+                                            const std::string& file_name, Term* reason, std::string* message) {
   LoadError err;
   auto bf = read_beam(data, size, file_name, &err);
   if (!bf) {
     *reason = am::badfile;
     *message = err.format(file_name);
-    return false;
+    return nullptr;
   }
   if (expected != NON_VALUE && bf->module != expected) {
     *reason = am::badfile;
     *message = file_name + ": module name in object code is " + std::string(atom_text(bf->module));
-    return false;
+    return nullptr;
   }
   std::string why;
   auto mv = prepare_module(*bf, &why);
   if (!mv) {
     *reason = am::badfile;
     *message = file_name + ": " + why;
-    return false;
+    return nullptr;
   }
   // The module checksum is also the `uniq` of its funs (NEW_FUN_EXT).
   beam_module_md5(*bf, mv->md5);
   for (FunEntry* fe : mv->lambdas) std::memcpy(fe->uniq, mv->md5, sizeof fe->uniq);
-  if (is_preloaded(mv->name)) {
+  if (code_is_preloaded(mv->name)) {
+    // The reference's built-in copies have no line numbers, attributes or
+    // compile information (stack traces and module_info show that), and
+    // erl_init runs their on_load functions itself.
     mv->lines.clear();
-    mv->attributes_etf.clear();  // module_info: []
+    mv->attributes_etf.clear();
     mv->compile_info_etf.clear();
+    mv->on_load = nullptr;
+    mv->on_load_pending = false;
   }
+  return mv;
+}
+
+InstallResult code_install(std::vector<std::unique_ptr<ModuleVersion>>& versions, std::vector<Term>* modules) {
+  std::lock_guard<std::mutex> lock(code_mutex());
+  for (size_t i = 0; i < versions.size(); i++)
+    for (size_t j = 0; j < i; j++)
+      if (versions[i]->name == versions[j]->name) modules->push_back(versions[i]->name);
+  if (!modules->empty()) return InstallResult::Duplicated;
+  for (auto& v : versions) {
+    Module* m = module_get(v->name);
+    if (m && m->current.load() && m->old.load()) modules->push_back(v->name);
+  }
+  if (!modules->empty()) return InstallResult::NotPurged;
+  if (versions.size() == 1 && versions[0]->on_load) {
+    ModuleVersion* v = versions[0].release();
+    register_code_range(v);
+    module_put(v->name)->on_load_pending.store(v, std::memory_order_release);
+    modules->push_back(v->name);
+    return InstallResult::OnLoad;
+  }
+  for (auto& v : versions) {
+    ModuleVersion* mv = v.release();
+    register_code_range(mv);
+    commit_version(mv);
+  }
+  return InstallResult::Ok;
+}
+
+bool code_finish_on_load(Term module, bool keep) {
+  std::lock_guard<std::mutex> lock(code_mutex());
+  Module* m = module_get(module);
+  ModuleVersion* v = m ? m->on_load_pending.exchange(nullptr) : nullptr;
+  if (!v) return false;
+  if (keep) {
+    v->on_load_pending = false;
+    commit_version(v);
+  }
+  // A dropped version stays allocated: the process that ran its on_load
+  // function may still have returned through it.
+  return true;
+}
+
+DeleteResult code_delete_module(Term module) {
+  std::lock_guard<std::mutex> lock(code_mutex());
+  Module* m = module_get(module);
+  if (m && m->old.load()) return DeleteResult::OldExists;
+  ModuleVersion* cur = m ? m->current.load() : nullptr;
+  if (!cur) return DeleteResult::NoCode;
+  for (Export* e : cur->exports)
+    if (!e->bif) export_reset_to_stub(e);
+  m->old.store(cur, std::memory_order_release);
+  m->current.store(nullptr, std::memory_order_release);
+  return DeleteResult::Ok;
+}
+
+bool code_load_image(Term expected, const uint8_t* data, size_t size, const std::string& file_name,
+                     Term* reason, std::string* message) {
+  auto mv = code_prepare(expected, data, size, file_name, reason, message);
+  if (!mv) return false;
   if (mv->on_load) {
     *reason = atom_put("on_load_not_allowed");
-    *message = file_name + ": -on_load functions are not supported yet";
+    *message = file_name + ": -on_load functions run only when OTP's code server loads the module";
     return false;
   }
-  std::lock_guard<std::mutex> lock(code_mutex());
-  Module* m = module_put(mv->name);
-  if (m->old.load()) {
+  std::vector<std::unique_ptr<ModuleVersion>> one;
+  one.push_back(std::move(mv));
+  std::vector<Term> bad;
+  if (code_install(one, &bad) != InstallResult::Ok) {
     *reason = atom_put("not_purged");
     *message = file_name + ": old code of the module has not been purged";
     return false;
   }
-  ModuleVersion* v = mv.release();
-  register_code_range(v);
-  commit_version(v);
   return true;
 }
 
@@ -111,37 +179,76 @@ bool code_ensure_loaded(Term module, std::string* error) {
   return false;
 }
 
+namespace {
+
+// error_handler:F/3, or nullptr while the error_handler module is not
+// loaded (the boot script loads it; until then undefined calls are undef,
+// as in the reference).
+const UWord* error_handler_entry(Term function) {
+  static const Term handler = atom_put("error_handler");
+  Export* h = export_put(handler, function, 3);
+  const UWord* a = h->address.load(std::memory_order_acquire);
+  return a != h->stub ? a : nullptr;
+}
+
+Term args_list(Process* p, const Term* x, unsigned arity) {
+  Term args = NIL;
+  for (unsigned i = arity; i-- > 0;) args = make_cons(p, x[i], args);
+  return args;
+}
+
+}  // namespace
+
 const UWord* resolve_undefined(Process* p, const Export* e, Term* x) {
-  Module* m = module_get(e->module());
-  if (!m || !m->current.load(std::memory_order_acquire)) {
-    std::string why;
-    if (code_ensure_loaded(e->module(), &why)) {
-      const UWord* a = e->address.load(std::memory_order_acquire);
-      if (a != e->stub) return a;
-    } else if (std::getenv("BEAMVM_DEBUG_LOAD")) {
-      std::fprintf(stderr, "beamvm: loading %s: %s\n", std::string(atom_text(e->module())).c_str(), why.c_str());
+  if (code_use_error_handler) {
+    // As the reference: error_handler:undefined_function(M, F, Args) loads
+    // the module through the code server, or raises undef.
+    if (const UWord* h = error_handler_entry(atom_put("undefined_function"))) {
+      Term args = args_list(p, x, e->arity);
+      x[0] = e->module();
+      x[1] = e->function();
+      x[2] = args;
+      return h;
+    }
+  } else {
+    Module* m = module_get(e->module());
+    if (!m || !m->current.load(std::memory_order_acquire)) {
+      std::string why;
+      if (code_ensure_loaded(e->module(), &why)) {
+        const UWord* a = e->address.load(std::memory_order_acquire);
+        if (a != e->stub) return a;
+      } else if (std::getenv("BEAMVM_DEBUG_LOAD")) {
+        std::fprintf(stderr, "beamvm: loading %s: %s\n", std::string(atom_text(e->module())).c_str(), why.c_str());
+      }
     }
   }
   // undef, with the function and its arguments as the top frame.
-  Term args = NIL;
-  for (unsigned i = e->arity; i-- > 0;) args = make_cons(p, x[i], args);
   p->exc_class = ExcClass::Error;
   p->exc_reason = am::undef;
   p->exc_bif = e;
-  p->exc_bif_args = args;
+  p->exc_bif_args = args_list(p, x, e->arity);
   p->exc_no_error_info = true;
   return nullptr;
 }
 
 const UWord* resolve_unloaded_fun(Process* p, Term fun, Term* x, unsigned arity) {
   const FunEntry* fe = fun_entry(fun);
-  std::string why;
-  if (code_ensure_loaded(fe->module, &why)) {
-    const void* a = fe->address.load(std::memory_order_acquire);
-    if (a) return static_cast<const UWord*>(a);
+  if (code_use_error_handler) {
+    // error_handler:undefined_lambda(Module, Fun, Args)
+    if (const UWord* h = error_handler_entry(atom_put("undefined_lambda"))) {
+      Term args = args_list(p, x, arity);
+      x[0] = fe->module;
+      x[1] = fun;
+      x[2] = args;
+      return h;
+    }
+  } else {
+    std::string why;
+    if (code_ensure_loaded(fe->module, &why)) {
+      const void* a = fe->address.load(std::memory_order_acquire);
+      if (a) return static_cast<const UWord*>(a);
+    }
   }
-  (void)x;
-  (void)arity;
   p->exc_class = ExcClass::Error;
   p->exc_reason = make_tuple(p, {am::badfun, fun});
   p->exc_bif = nullptr;

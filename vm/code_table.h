@@ -68,6 +68,9 @@ struct Module {
   uint32_t hash;
   std::atomic<ModuleVersion*> current{nullptr};
   std::atomic<ModuleVersion*> old{nullptr};
+  // Loaded but waiting for its on_load function to say whether to keep it
+  // (erlang:call_on_load_function/1, finish_after_on_load/2).
+  std::atomic<ModuleVersion*> on_load_pending{nullptr};
 };
 
 Module* module_get(Term name);   // nullptr if never loaded

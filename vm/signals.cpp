@@ -11,6 +11,7 @@
 #include "vm/copy.h"
 #include "vm/epoch.h"
 #include "vm/identity.h"
+#include "vm/port.h"
 #include "vm/process_table.h"
 #include "vm/registry.h"
 #include "vm/scheduler.h"
@@ -113,6 +114,7 @@ bool signal_deliver(Process* p, Message* m) {
 }
 
 bool signal_send(Term to, Message* m) {
+  if (is_local_port(to)) return port_signal(to, m);
   Process* p = process_table().lookup(to);
   if (!p) {
     message_free(m);
@@ -156,7 +158,8 @@ void unlink_from(Process* self, Term other) {
 
 // The 'DOWN' message: {Tag, Ref, process, Item, Reason}, built on p's heap.
 static Term down_tuple(Process* p, const MonitorEntry& m, Term item, Term reason) {
-  return make_tuple(p, {m.tag, make_ref_term(p, m.ref), am::process, item, reason});
+  Term type = is_port(item) ? atom_put("port") : am::process;
+  return make_tuple(p, {m.tag, make_ref_term(p, m.ref), type, item, reason});
 }
 
 // How the watcher names what it watched: the pid, or {Name, Node}.
@@ -503,6 +506,7 @@ void process_terminate(Process* p) {
     p->recv_timer = 0;
   }
   if (p->crash_report) crash_report(p);
+  if (vm_is_vital_process(p->id)) vm_halt(1);
 
   for (Term other : p->links) signal_send(other, signal_new(SigKind::LinkExit, p->id, reason));
   p->links.clear();

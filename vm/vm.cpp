@@ -1,6 +1,9 @@
 #include "vm/vm.h"
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
+#include <string>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +14,10 @@
 #include "vm/atom_table.h"
 #include "vm/code_index.h"
 #include "vm/copy.h"
+#include "vm/atom_table.h"
 #include "vm/epoch.h"
+#include "vm/exception.h"
+#include "vm/term_print.h"
 #include "vm/interp.h"
 #include "vm/io_loop.h"
 #include "vm/process_table.h"
@@ -22,6 +28,7 @@ namespace bvm {
 
 namespace {
 
+std::atomic<Term> g_vital{NON_VALUE};
 std::mutex g_idle_lock;
 std::condition_variable g_idle_cv;
 
@@ -99,6 +106,9 @@ void vm_halt(int status) {
   std::_Exit(status);
 }
 
+void vm_set_vital_process(Term pid) { g_vital.store(pid); }
+bool vm_is_vital_process(Term pid) { return pid == g_vital.load(); }
+
 void vm_process_exited() {
   if (process_table().count() == 0) {
     std::lock_guard<std::mutex> lock(g_idle_lock);
@@ -106,8 +116,28 @@ void vm_process_exited() {
   }
 }
 
+void vm_dump_processes(FILE* out) {
+  // Racy by nature (it reads other threads' processes): for diagnosis only.
+  EpochGuard pinned;
+  for (Term pid : process_pids()) {
+    Process* p = process_lookup(pid);
+    if (!p) continue;
+    const Term* mfa = code_mfa_at(p->i);
+    std::string where = mfa ? std::string(atom_text(mfa[0])) + ":" + std::string(atom_text(mfa[1])) + "/" +
+                                  std::to_string(small_val(mfa[2]))
+                            : "?";
+    std::string init = std::string(atom_text(p->initial_mfa[0])) + ":" + std::string(atom_text(p->initial_mfa[1]));
+    std::fprintf(out, "%s state=%d queue=%zu in %s (started as %s)\n", term_to_text(pid).c_str(),
+                 int(p->state.load()), p->msg_len, where.c_str(), init.c_str());
+  }
+}
+
 int vm_run() {
   io_loop_start();
+  std::signal(SIGQUIT, [](int) {
+    vm_dump_processes(stderr);
+    std::_Exit(2);
+  });
   schedulers_start();
   std::unique_lock<std::mutex> lock(g_idle_lock);
   g_idle_cv.wait(lock, [] { return process_table().count() == 0; });

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,16 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
 // Runs the schedulers until halt or until no process is left; returns the
 // exit status for the OS process.
 int vm_run();
+// Lists every process and where it is (SIGQUIT does this, then exits 2).
+void vm_dump_processes(FILE* out);
+
 // erlang:halt: flushes stdout/stderr and ends the OS process at once.
 [[noreturn]] void vm_halt(int status);
 // Called by process_terminate when a process has left the table.
 void vm_process_exited();
+// The VM halts (status 1) when this process exits: OTP's init, whose death
+// leaves nothing to run the system.
+void vm_set_vital_process(Term pid);
+bool vm_is_vital_process(Term pid);
 
 }  // namespace bvm

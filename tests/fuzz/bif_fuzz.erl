@@ -3,13 +3,14 @@
 %% The VM must not crash; run it on the sanitizer build.
 %%   beamvm -noshell -pa DIR -run bif_fuzz main [ITERATIONS] [SEED]
 %% BIFs that would end or derail the test itself are skipped (halt, exit/2,
-%% apply and spawn run arbitrary code, output BIFs only add noise).
+%% apply and spawn run arbitrary code, hibernate sleeps until a message that
+%% never comes, output BIFs only add noise).
 -module(bif_fuzz).
 -export([main/0, main/1]).
 
 -define(SKIP, [{erlang, halt}, {erlang, exit}, {erlang, apply}, {erlang, spawn}, {erlang, spawn_link},
                {erlang, spawn_opt}, {erlang, display}, {beamvm, put_chars}, {erlang, group_leader},
-               {erts_internal, group_leader}, {erlang, yield}, {erlang, raise}, {erlang, throw}, {erlang, error}, {erlang, nif_error},
+               {erts_internal, group_leader}, {erlang, yield}, {erlang, hibernate}, {erlang, raise}, {erlang, throw}, {erlang, error}, {erlang, nif_error},
                {erlang, register}, {erlang, unregister}, {erlang, process_flag}, {erlang, link},
                {erlang, '!'}, {erlang, send}, {os, putenv}, {os, unsetenv}, {erlang, erase},
                {persistent_term, erase}, {beamvm, bifs}]).
