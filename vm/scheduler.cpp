@@ -88,14 +88,17 @@ Process* next_process(Scheduler* s) {
       std::lock_guard<std::mutex> lock(s->rq_lock);
       s->sleeping = true;
     }
-    g_sleeping.fetch_add(1, std::memory_order_seq_cst);
+    int sleeping = g_sleeping.fetch_add(1, std::memory_order_seq_cst) + 1;
     Process* p = steal(s, 2);
     {
       std::unique_lock<std::mutex> lock(s->rq_lock);
       if (!p) {
         lock.unlock();
         epoch_reclaim();
-        memory_trim_if_worthwhile();
+        // Only when the whole VM goes idle: trimming returns the free pages
+        // of every thread's arena, and a busy scheduler would fault them in
+        // again at its next collections.
+        if (sleeping == int(g_scheds.size())) memory_trim_if_worthwhile();
         lock.lock();
         s->rq_cv.wait(lock, [s] { return s->rq_len || s->woken; });
         p = pop_locked(s);
