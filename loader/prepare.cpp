@@ -8,6 +8,8 @@
 #include "bifs/bif.h"
 #include "vm/atom_table.h"
 #include "vm/bignum.h"
+#include "vm/compare.h"
+#include "vm/map.h"
 #include "vm/instr.h"
 #include "vm/interp.h"
 
@@ -123,6 +125,7 @@ class Translator {
   void emit_bif(const GenOp& g, bool gc);
   void emit_select_val(const Operand& s, const Operand& fail, const Operand& list);
   void emit_bs_create_bin(const GenOp& g);
+  void emit_put_map(const GenOp& g);
   void emit_bs_get(const GenOp& g, Instr which);
   void emit_bs_match(const GenOp& g);
   const char* bs_string(int64_t offset, int64_t len);
@@ -543,6 +546,52 @@ void Translator::emit_bs_match(const GenOp& g) {
     }
   }
   code_[count_at] = code_.size() - count_at - 1;  // command words
+}
+
+// put_map_assoc/put_map_exact Fail Map Dst Live {list, [Key, Value]...}.
+// Constant keys are sorted here (as the reference's loader does, so an
+// exact update reports the first missing key in key order); a map built
+// from #{} with them is a copy of a keys tuple made here and the values.
+void Translator::emit_put_map(const GenOp& g) {
+  auto opnd = [&](unsigned i) -> const Operand& { return bf_.opnd(g, i); };
+  const Operand& list = opnd(4);
+  uint32_t n = list.extra / 2;
+  std::vector<std::pair<Term, uint32_t>> keys;  // constant key, pair index
+  for (uint32_t i = 0; i < n && keys.size() == i; i++)
+    if (is_const(list_item(list, 2 * i))) keys.push_back({constant(list_item(list, 2 * i)), i});
+  bool sorted = n > 0 && keys.size() == n;
+  if (sorted) {
+    std::sort(keys.begin(), keys.end(),
+              [](const auto& a, const auto& b) { return term_compare_exact(a.first, b.first) < 0; });
+    for (uint32_t i = 1; i < n && sorted; i++) sorted = term_compare_exact(keys[i - 1].first, keys[i].first) < 0;
+  }
+  const Operand& map = opnd(1);
+  bool from_empty = map.kind == OpKind::Literal && is_map(bf_.literals[size_t(map.val)]) &&
+                    map_size(bf_.literals[size_t(map.val)]) == 0;
+  if (sorted && g.op == op::put_map_assoc && from_empty && n <= MAP_SMALL_LIMIT) {
+    Term* kt = mv_.literals->alloc(1 + n);
+    kt[0] = make_header(n, Sub::Tuple);
+    for (uint32_t i = 0; i < n; i++) kt[1 + i] = keys[i].first;
+    op(I_new_map_lit);
+    w(dst(opnd(2)));
+    w(u(opnd(3)));
+    w(make_boxed(kt));
+    w(n);
+    for (uint32_t i = 0; i < n; i++) w(src(list_item(list, 2 * keys[i].second + 1)));
+    return;
+  }
+  bool assoc = g.op == op::put_map_assoc;
+  op(sorted ? (assoc ? I_put_map_assoc_sorted : I_put_map_exact_sorted) : (assoc ? I_put_map_assoc : I_put_map_exact));
+  label(opnd(0));
+  w(src(map));
+  w(dst(opnd(2)));
+  w(u(opnd(3)));
+  w(n);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t k = sorted ? keys[i].second : i;
+    w(src(list_item(list, 2 * k)));
+    w(src(list_item(list, 2 * k + 1)));
+  }
 }
 
 // A move and what follows it as one instruction: two moves, or a move and
@@ -990,17 +1039,8 @@ void Translator::translate(const GenOp& g) {
       w(UWord(opnd(2).val));
       return;
     case op::put_map_assoc:
-    case op::put_map_exact: {
-      const Operand& list = opnd(4);
-      op(g.op == op::put_map_assoc ? I_put_map_assoc : I_put_map_exact);
-      label(opnd(0));
-      w(src(opnd(1)));
-      w(dst(opnd(2)));
-      w(u(opnd(3)));
-      w(list.extra / 2);
-      for (uint32_t i = 0; i < list.extra; i++) w(src(list_item(list, i)));
-      return;
-    }
+    case op::put_map_exact:
+      return emit_put_map(g);
     case op::has_map_fields: {
       const Operand& list = opnd(2);
       op(I_has_map_fields);

@@ -110,7 +110,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   const Term* bif_failed_args = nullptr;
   UWord call_arity = 0;                 // do_call_fun: arguments before the fun
   int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
-  bool map_exact = false;               // do_put_map: put_map_exact?
+  unsigned map_mode = 0;                // do_put_map: MAP_PUT_* flags
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
 #define DISPATCH() goto* reinterpret_cast<const void*>(*I)
@@ -884,16 +884,21 @@ L_fnegate:
   // ==================================================================
   // maps (vm/map_ops.h does the work)
 L_put_map_assoc:
-  map_exact = false;
+  map_mode = 0;
   goto do_put_map;
 L_put_map_exact:
-  map_exact = true;
+  map_mode = MAP_PUT_EXACT;
+  goto do_put_map;
+L_put_map_assoc_sorted:
+  map_mode = MAP_PUT_SORTED;
+  goto do_put_map;
+L_put_map_exact_sorted:
+  map_mode = MAP_PUT_EXACT | MAP_PUT_SORTED;
   goto do_put_map;
 do_put_map: {
-  bool exact = map_exact;
   UWord n = I[5];
   SWAPOUT();
-  Term r = map_put_instr(p, I[2], exact, I + 6, n, x, unsigned(I[4]));
+  Term r = map_put_instr(p, I[2], map_mode, I + 6, n, x, unsigned(I[4]));
   SWAPIN();
   if (r == NON_VALUE) {
     if (I[1]) JUMP(I[1]);
@@ -901,6 +906,17 @@ do_put_map: {
   }
   DST(I[3]) = r;
   NEXT(6 + 2 * n);
+}
+L_new_map_lit: {
+  UWord n = I[4];
+  GC_TEST(3 + n, I[2]);
+  Term* hp = HALLOC(3 + n);
+  hp[0] = make_header(2 + n, Sub::Map);
+  hp[1] = (n << 2) | MAP_FLAT;
+  hp[2] = Term(I[3]);
+  for (UWord i = 0; i < n; i++) hp[3 + i] = SRC(I[5 + i]);
+  DST(I[1]) = make_boxed(hp);
+  NEXT(5 + n);
 }
 L_has_map_fields: {
   Term m = SRC(I[2]);
