@@ -23,6 +23,7 @@ namespace {
 
 struct Entry {
   Term key;
+  UWord hash;  // key_hash(key)
   Term value;
   std::unique_ptr<LiteralArea> area;
 };
@@ -38,9 +39,21 @@ Store& store() {
   return *s;
 }
 
+// A cheap hash that exactly equal terms share: immediates by their word,
+// tuples by their elements (two levels deep), anything else alike. It
+// spares most full comparisons of keys (typically {Module, Name} tuples).
+UWord key_hash(Term t, int depth = 2) {
+  if (is_immed(t)) return t;
+  if (!is_tuple(t) || depth == 0) return 1;
+  UWord h = tuple_arity(t);
+  for (UWord i = 1; i <= tuple_arity(t); i++) h = h * 31 + key_hash(tuple_elem(t, i), depth - 1);
+  return h;
+}
+
 Entry* find_locked(Store& s, Term key) {
+  UWord h = key_hash(key);
   for (auto& e : s.entries)
-    if (term_eq_exact(e->key, key)) return e.get();
+    if (e->hash == h && term_eq_exact(e->key, key)) return e.get();
   return nullptr;
 }
 
@@ -53,6 +66,7 @@ BIF_FN(persistent_term_put_2) {
   e->area = std::make_unique<LiteralArea>();
   Term* hp = e->area->alloc(copy_size(args[0]) + copy_size(args[1]) + 1);
   e->key = copy_term(args[0], &hp, &e->area->offheap);
+  e->hash = key_hash(e->key);
   e->value = copy_term(args[1], &hp, &e->area->offheap);
   std::lock_guard<std::mutex> lock(s.mutex);
   for (auto& old : s.entries) {
