@@ -113,6 +113,8 @@ RunResult interp_run(Scheduler* s, Process* p) {
   unsigned map_mode = 0;                // do_put_map: MAP_PUT_* flags
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
+#define LIKELY(c) __builtin_expect(!!(c), 1)
+#define UNLIKELY(c) __builtin_expect(!!(c), 0)
 #define DISPATCH() goto* reinterpret_cast<const void*>(*I)
 #define NEXT(n)   \
   do {            \
@@ -132,7 +134,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // Makes `need` words free on the heap; x[0..live) survive.
 #define GC_TEST(need, live)                                         \
   do {                                                              \
-    if (size_t(E - p->htop) < size_t(need) || gc_stress) {          \
+    if (UNLIKELY(size_t(E - p->htop) < size_t(need) || gc_stress)) {\
       SWAPOUT();                                                    \
       p->i = I;                                                     \
       gc_collect(p, size_t(need), x, unsigned(live));               \
@@ -144,7 +146,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // A BIF left much of its result in heap fragments: merge them now.
 #define GC_AFTER_BIF(live)                          \
   do {                                              \
-    if (gc_after_bif_wanted(p)) {                   \
+    if (UNLIKELY(gc_after_bif_wanted(p))) {         \
       SWAPOUT();                                    \
       gc_collect(p, 0, x, unsigned(live));          \
       SWAPIN();                                     \
@@ -155,7 +157,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
 #define DISPATCH_CALL(target)                       \
   do {                                              \
     I = ADDR(target);                               \
-    if (--FCALLS > 0) DISPATCH();                   \
+    if (LIKELY(--FCALLS > 0)) DISPATCH();           \
     live_on_switch = entry_arity(p, I);             \
     goto context_switch;                            \
   } while (0)
@@ -257,7 +259,7 @@ L_call_ext_only:
 L_return:
   I = ADDR(E[0]);
   E[0] = NIL;
-  if (--FCALLS > 0) DISPATCH();
+  if (LIKELY(--FCALLS > 0)) DISPATCH();
   live_on_switch = 1;
   goto context_switch;
 
