@@ -616,10 +616,14 @@ bool put_segment(Process* p, uint8_t* data, UWord& off, const BsSegment& s) {
       UWord bits = UWord(small_val(s.size)) * s.unit;
       if (!is_integer(s.src)) return bs_fail(p, s, am::badarg, am_type, s.src);
       if (bits == 0) return true;
-      if (is_small(s.src) && !little && bits <= 64 && off % 8 == 0 && bits % 8 == 0) {
+      if (is_small(s.src) && bits <= 64 && off % 8 == 0 && bits % 8 == 0) {
         uint64_t v = uint64_t(small_val(s.src));
         uint8_t* d = data + off / 8;
-        for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (bits - 8 - 8 * i));
+        if (little) {
+          for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (8 * i));
+        } else {
+          for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (bits - 8 - 8 * i));
+        }
       } else {
         std::vector<uint8_t> le;
         integer_le_bytes(s.src, bits, le);

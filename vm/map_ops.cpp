@@ -261,6 +261,20 @@ class PutInstr {
   // walk along both key sequences finds the new keys, another merges.
   Term sorted_merge(Term map, bool exact) {
     UWord size = flatmap_size(map);
+    // The common case first: every key already there. Present keys occur
+    // in the map in the same order, so one forward scan finds them all.
+    if (all_present_sorted(map)) {
+      reserve(3 + size, &map);
+      Term* mp = take(3 + size);
+      const Term* old = boxed_val(map);
+      for (UWord i = 0; i < 3 + size; i++) mp[i] = old[i];
+      const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+      for (UWord j = 0, i = 0; j < n_; j++, i++) {
+        i = scan_to(ks, size, i, key(j));
+        mp[3 + i] = value(j);
+      }
+      return make_boxed(mp);
+    }
     UWord added = 0;
     {
       const Term* ks = tuple_val(flatmap_keys(map)) + 1;
@@ -301,6 +315,27 @@ class PutInstr {
       if (c >= 0) j++;
     }
     return make_boxed(mp);
+  }
+
+  // The index of key among ks[from..size) (size if it is not there).
+  static UWord scan_to(const Term* ks, UWord size, UWord from, Term key) {
+    UWord i = from;
+    if (is_immed(key)) {
+      while (i < size && ks[i] != key) i++;
+    } else {
+      while (i < size && !term_eq_exact(ks[i], key)) i++;
+    }
+    return i;
+  }
+  bool all_present_sorted(Term map) const {
+    UWord size = flatmap_size(map);
+    const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+    UWord i = 0;
+    for (UWord j = 0; j < n_; j++, i++) {
+      i = scan_to(ks, size, i, key(j));
+      if (i == size) return false;
+    }
+    return true;
   }
 
   // A flat map growing past MAP_SMALL_LIMIT: built whole.
