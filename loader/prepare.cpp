@@ -115,6 +115,8 @@ class Translator {
   // The generic instruction after the current one (skipping a line
   // instruction; *line gets its item), or null at the end.
   const GenOp* peek(int64_t* line);
+  // The same after the instruction at index `at` (peek() is after cur_).
+  const GenOp* peek_after(size_t at, int64_t* line);
   // The current instruction and the one peek returned are emitted as one.
   void consume_peeked(int64_t line) {
     consumed_ = peeked_at_ - cur_;
@@ -263,9 +265,11 @@ bool Translator::emit(Family f, std::initializer_list<Arg> args) {
   return false;
 }
 
-const GenOp* Translator::peek(int64_t* line) {
+const GenOp* Translator::peek(int64_t* line) { return peek_after(cur_, line); }
+
+const GenOp* Translator::peek_after(size_t at, int64_t* line) {
   *line = -1;
-  size_t k = cur_ + 1;
+  size_t k = at + 1;
   if (k < bf_.code.size() && bf_.code[k].op == op::line) {
     const Operand& item = bf_.opnd(bf_.code[k], 0);
     if (item.kind != OpKind::U) return nullptr;
@@ -604,6 +608,16 @@ bool Translator::fuse_move(const GenOp& g) {
   if (!next) return false;
   bool done = false;
   if (next->op == op::move && line < 0) {
+    // Two moves and a local call.
+    size_t second = peeked_at_;
+    int64_t call_line;
+    const GenOp* call = peek_after(second, &call_line);
+    if (call && call->op == op::call &&
+        emit(F_move2_call, {s, d, bf_.opnd(*next, 0), bf_.opnd(*next, 1), bf_.opnd(*call, 1)})) {
+      consume_peeked(call_line);
+      return true;
+    }
+    peeked_at_ = second;
     done = emit(F_move2, {s, d, bf_.opnd(*next, 0), bf_.opnd(*next, 1)});
   } else if (next->op == op::call) {
     done = emit(F_move_call, {s, d, bf_.opnd(*next, 1)});
@@ -693,6 +707,17 @@ void Translator::translate(const GenOp& g) {
       return emit_bif(g, true);
     case op::allocate:
     case op::allocate_zero:
+      if (g.op == op::allocate) {
+        // With the move that saves an argument in the new frame: one instruction.
+        int64_t line;
+        const GenOp* next = peek(&line);
+        if (next && next->op == op::move && line < 0 &&
+            emit(F_allocate_move, {Arg::word(u(opnd(0)) + 1), Arg::word(u(opnd(1))), bf_.opnd(*next, 0),
+                                   bf_.opnd(*next, 1)})) {
+          consume_peeked(line);
+          return;
+        }
+      }
       op(g.op == op::allocate ? I_allocate : I_allocate_zero);
       w(u(opnd(0)) + 1);
       w(u(opnd(1)));
@@ -704,11 +729,21 @@ void Translator::translate(const GenOp& g) {
       w(heap_need(opnd(1)));
       w(u(opnd(2)));
       return;
-    case op::test_heap:
+    case op::test_heap: {
+      // With the put_list it makes room for: one instruction.
+      int64_t line;
+      const GenOp* next = peek(&line);
+      if (next && next->op == op::put_list && line < 0 &&
+          emit(F_test_heap_put_list, {Arg::word(heap_need(opnd(0))), Arg::word(u(opnd(1))), bf_.opnd(*next, 0),
+                                      bf_.opnd(*next, 1), bf_.opnd(*next, 2)})) {
+        consume_peeked(line);
+        return;
+      }
       op(I_test_heap);
       w(heap_need(opnd(0)));
       w(u(opnd(1)));
       return;
+    }
     case op::init:
       op(I_init_y);
       if (!is_y(opnd(0))) return fail_op("init: expected a y register");
