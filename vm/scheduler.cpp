@@ -207,10 +207,12 @@ void scheduler_main(Scheduler* s) {
     s->busy.store(false, std::memory_order_relaxed);
     if (used_slice && g_scheds.size() > 1) balance(s);
     // More work than this scheduler can do soon (processes waiting behind
-    // one that uses whole slices, or several waiting): let a sleeper steal
-    // some. One process that just woke up is simply run next, here.
+    // one that used its whole slice and is queued again, or several
+    // waiting): let a sleeper steal some. A lone process, whether it just
+    // woke up or used its slice, is simply run next, here: moving it to
+    // another core would only cost its caches.
     size_t waiting = s->rq_len_hint.load(std::memory_order_relaxed);
-    if (waiting >= (used_slice ? 1u : 2u) && g_sleeping.load(std::memory_order_seq_cst) > 0)
+    if (waiting >= 2 && g_sleeping.load(std::memory_order_seq_cst) > 0)
       wake_sleeper(s);
     if (++since_reclaim == 64) {
       since_reclaim = 0;
