@@ -318,6 +318,9 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
           left -= take;
         }
       }
+    } else if (pos % 8 == 0 && bits % 8 == 0) {
+      const uint8_t* s = base + pos / 8;
+      for (UWord i = bits / 8; i-- > 0;) v = v << 8 | s[i];
     } else {
       UWord full = bits / 8;
       unsigned rem = unsigned(bits % 8);

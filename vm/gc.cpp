@@ -111,7 +111,12 @@ void Collector::copy_slot(Term* slot) {
     UWord words = object_words(h);
     Term*& top = dest_for(ptr);
     Term* n = top;
-    std::memcpy(n, ptr, words * sizeof(Term));
+    // Most objects are a few words: a plain loop beats a call to memcpy.
+    if (words <= 8) {
+      for (UWord i = 0; i < words; i++) n[i] = ptr[i];
+    } else {
+      std::memcpy(n, ptr, words * sizeof(Term));
+    }
     top += words;
     ptr[0] = make_boxed(n);
     *slot = ptr[0];
@@ -195,6 +200,9 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   // make collections ever more frequent while the old generation grows.
   size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap) : young_used) + frag_words;
   size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need + p->msg_len));
+  // The last major collection found the heap nearly full: one size up
+  // now, as the reference does, rather than collecting ever more often.
+  if (major_ && p->heap_grow && new_size == p->heap_sz) new_size = next_heap_size(p->heap_sz + 1);
   Term* new_heap = static_cast<Term*>(std::malloc(new_size * sizeof(Term)));
   if (!new_heap) throw std::bad_alloc();
   new_top_ = new_heap;
@@ -302,6 +310,7 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   size_t stack = size_t(p->hend - p->stop);
   size_t need_after = used + stack + p->msg_len + need;
   size_t old_sz = size_t(p->old_hend - p->old_heap);
+  if (major_) p->heap_grow = 3 * p->heap_sz < 4 * need_after;
   if (4 * need_after >= p->heap_sz) return;
   size_t wanted;
   if (major_) {
