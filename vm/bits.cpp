@@ -627,6 +627,16 @@ bool put_segment(Process* p, uint8_t* data, UWord& off, const BsSegment& s) {
         } else {
           for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (bits - 8 - 8 * i));
         }
+      } else if (is_small(s.src) && bits <= 64 && !little) {
+        // Any offset, big-endian: the field's bits from the top, a byte at a time.
+        uint64_t v = uint64_t(small_val(s.src));
+        UWord at = off;
+        for (UWord left = bits; left > 0;) {
+          unsigned take = left >= 8 ? 8 : unsigned(left);
+          put_field(data, at, unsigned(v >> (left - take)) & ((1u << take) - 1), take);
+          at += take;
+          left -= take;
+        }
       } else {
         std::vector<uint8_t> le;
         integer_le_bytes(s.src, bits, le);
