@@ -17,8 +17,6 @@ uint16_t double_to_half(double d);
 
 namespace {
 
-constexpr unsigned BSF_LITTLE = 2, BSF_SIGNED = 4;
-
 inline void put_field(uint8_t* dst, UWord off, unsigned value, unsigned nbits) {
   // Writes the low nbits (1..8) of value at bit offset off.
   uint8_t* d = dst + off / 8;
@@ -202,12 +200,6 @@ bool bs_fail(Process* p, const BsSegment& s, Term reason, Term info, Term value)
 }
 
 }  // namespace
-
-const uint8_t* bin_base(Term b) {
-  const Term* p = boxed_val(b);
-  return header_sub(p[0]) == Sub::HeapBin ? reinterpret_cast<const uint8_t*>(p + 2)
-                                           : reinterpret_cast<const uint8_t*>(p[4]);
-}
 
 void copy_bits(const uint8_t* src, UWord soff, uint8_t* dst, UWord doff, UWord n) {
   if (n == 0) return;
