@@ -1,4 +1,5 @@
 // erlang: binaries and iolists.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "vm/atom_table.h"
 #include "vm/binary.h"
 #include "vm/bits.h"
+#include "vm/small_stack.h"
 
 namespace bvm {
 
@@ -31,8 +33,30 @@ class IoListWriter {
   std::string bytes() const { return std::string(reinterpret_cast<const char*>(buf_.data()), bits_ / 8); }
 
  private:
-  void put_byte(uint8_t b) { put_bits(&b, 0, 8); }
+  void put_byte(uint8_t b) {
+    if (!count_only_ && bits_ % 8 == 0) {
+      reserve(bits_ / 8 + 1);
+      buf_[bits_ / 8] = b;
+      bits_ += 8;
+      return;
+    }
+    put_bits(&b, 0, 8);
+  }
   void put_bits(const uint8_t* src, UWord src_off, UWord n);
+  // A bitstring element; false if it is not one (or not whole bytes when
+  // only bytes are allowed).
+  bool put_bitstring(Term b) {
+    if (!is_bitstring(b)) return false;
+    BitView v = bitstring_view(b);
+    if (v.bit_size % 8 && !bits_ok_) return false;
+    put_bits(v.base, v.bit_offset, v.bit_size);
+    return true;
+  }
+  // The buffer holds at least `bytes` bytes and one more (copy_bits may
+  // touch the byte after the last bit); it grows geometrically.
+  void reserve(size_t bytes) {
+    if (buf_.size() < bytes + 1) buf_.resize(std::max(bytes + 1, 2 * buf_.size()));
+  }
 
   bool bits_ok_;
   bool count_only_;
@@ -45,36 +69,35 @@ void IoListWriter::put_bits(const uint8_t* src, UWord src_off, UWord n) {
     bits_ += n;
     return;
   }
-  buf_.resize((bits_ + n + 7) / 8 + 1);
+  reserve((bits_ + n + 7) / 8);
   copy_bits(src, src_off, buf_.data(), bits_, n);
   bits_ += n;
 }
 
 bool IoListWriter::write(Term t) {
-  std::vector<Term> stack{t};
-  while (!stack.empty()) {
-    Term x = stack.back();
-    stack.pop_back();
-    if (is_nil(x)) continue;
-    if (is_list(x)) {
-      stack.push_back(cdr(x));  // after the head
+  SmallStack<Term, 32> tails;  // of lists whose head is being written
+  Term x = t;
+  for (;;) {
+    while (is_list(x)) {
       Term h = car(x);
+      x = cdr(x);
       if (is_small(h)) {
         if (small_val(h) < 0 || small_val(h) > 255) return false;
         put_byte(uint8_t(small_val(h)));
-      } else if (is_list(h) || is_nil(h) || is_bitstring(h)) {
-        stack.push_back(h);
-      } else {
+      } else if (is_list(h)) {
+        tails.push_back(x);
+        x = h;
+      } else if (is_bitstring(h)) {
+        if (!put_bitstring(h)) return false;
+      } else if (!is_nil(h)) {
         return false;
       }
-      continue;
     }
-    if (!is_bitstring(x)) return false;
-    BitView v = bitstring_view(x);
-    if (v.bit_size % 8 && !bits_ok_) return false;
-    put_bits(v.base, v.bit_offset, v.bit_size);
+    if (!is_nil(x) && !put_bitstring(x)) return false;
+    if (tails.empty()) return true;
+    x = tails.back();
+    tails.pop_back();
   }
-  return true;
 }
 
 Term IoListWriter::to_bitstring(Process* p) const {

@@ -21,7 +21,6 @@
 #include "vm/compare.h"
 #include "vm/copy.h"
 #include "vm/map.h"
-#include "vm/term_hash.h"
 
 namespace bvm {
 
@@ -36,7 +35,7 @@ struct Entry {
 struct Store {
   std::shared_mutex mutex;
   std::vector<std::unique_ptr<Entry>> entries;    // live entries, in insertion order
-  std::unordered_multimap<uint32_t, Entry*> index;  // by term_internal_hash of the key
+  std::unordered_multimap<UWord, Entry*> index;  // by key_hash of the key
   std::vector<std::unique_ptr<LiteralArea>> retired;
 };
 
@@ -45,7 +44,16 @@ Store& store() {
   return *s;
 }
 
-uint32_t key_hash(Term key) { return term_internal_hash(key, 0); }
+// A cheap hash that exactly equal terms share: immediates by their word,
+// tuples by their elements (two levels deep), anything else alike. Keys
+// are typically {Module, Name} tuples; hashing never allocates.
+UWord key_hash(Term t, int depth = 2) {
+  if (is_immed(t)) return t;
+  if (!is_tuple(t) || depth == 0) return 1;
+  UWord h = tuple_arity(t);
+  for (UWord i = 1; i <= tuple_arity(t); i++) h = h * 31 + key_hash(tuple_elem(t, i), depth - 1);
+  return h;
+}
 
 Entry* find_locked(Store& s, Term key) {
   auto range = s.index.equal_range(key_hash(key));

@@ -8,6 +8,8 @@
 #include "bifs/bif.h"
 #include "vm/atom_table.h"
 #include "vm/bignum.h"
+#include "vm/compare.h"
+#include "vm/map.h"
 #include "vm/instr.h"
 #include "vm/interp.h"
 
@@ -88,11 +90,44 @@ class Translator {
     if (error_.empty()) error_ = m;
   }
 
+  // ---- operand-specialised families (vm/instrs.def)
+  // An operand of a family instruction: a generic operand (register,
+  // constant or label), a raw word (kind u) or a constant computed here.
+  struct Arg {
+    enum Kind : uint8_t { Opnd, Word, Const } kind;
+    const Operand* o = nullptr;
+    UWord w = 0;
+    Arg(const Operand& op) : kind(Opnd), o(&op) {}
+    Arg(Kind k, UWord v) : kind(k), w(v) {}
+    static Arg word(UWord v) { return Arg(Word, v); }
+    static Arg term(Term t) { return Arg(Const, t); }
+  };
+  bool accepts(char kind, const Arg& a) const;
+  void put(char kind, const Arg& a);
+  // Emits the first variant of f whose kinds accept args; false (nothing
+  // emitted) when none does.
+  bool emit(Family f, std::initializer_list<Arg> args);
+  void emit_any(Family f, std::initializer_list<Arg> args) {
+    if (!emit(f, args)) fail_op("internal: no variant of a family takes these operands");
+  }
+
   // ---- translation
+  // The generic instruction after the current one (skipping a line
+  // instruction; *line gets its item), or null at the end.
+  const GenOp* peek(int64_t* line);
+  // The same after the instruction at index `at` (peek() is after cur_).
+  const GenOp* peek_after(size_t at, int64_t* line);
+  // The current instruction and the one peek returned are emitted as one.
+  void consume_peeked(int64_t line) {
+    consumed_ = peeked_at_ - cur_;
+    if (line >= 0) pending_line_ = line;
+  }
+  bool fuse_move(const GenOp& g);
   void translate(const GenOp& g);
   void emit_bif(const GenOp& g, bool gc);
   void emit_select_val(const Operand& s, const Operand& fail, const Operand& list);
   void emit_bs_create_bin(const GenOp& g);
+  void emit_put_map(const GenOp& g);
   void emit_bs_get(const GenOp& g, Instr which);
   void emit_bs_match(const GenOp& g);
   const char* bs_string(int64_t offset, int64_t len);
@@ -108,6 +143,9 @@ class Translator {
   std::vector<std::pair<Term, Term>> func_names_;
   std::vector<uint32_t> func_arities_;
   int64_t pending_line_ = -1;   // line item waiting for the next instruction
+  size_t cur_ = 0;              // index of the generic instruction being translated
+  size_t peeked_at_ = 0;        // index of the one peek() returned
+  size_t consumed_ = 0;         // generic instructions after cur_ it also translated
   size_t cur_start_ = 0;
   Instr cur_instr_ = Instr(-1);
   int64_t on_load_offset_ = -1;
@@ -171,6 +209,78 @@ UWord Translator::heap_need(const Operand& o) {
   return words;
 }
 
+bool Translator::accepts(char kind, const Arg& a) const {
+  if (a.kind == Arg::Word) return kind == 'u';
+  if (a.kind == Arg::Const) {
+    Term t = Term(a.w);
+    return kind == 'c' || kind == 'S' || (kind == 'i' && is_small(t)) || (kind == 'a' && is_immed(t));
+  }
+  const Operand& o = *a.o;
+  switch (kind) {
+    case 'x': return is_x(o);
+    case 'y': return is_y(o);
+    case 'c': return is_const(o);
+    case 'i': return (o.kind == OpKind::I && fits_small(o.val)) || o.kind == OpKind::Char;
+    case 'a':
+      return (o.kind == OpKind::I && fits_small(o.val)) || o.kind == OpKind::Char || o.kind == OpKind::Atom ||
+             o.kind == OpKind::Nil || (o.kind == OpKind::Literal && is_immed(bf_.literals[size_t(o.val)]));
+    case 'S': return is_x(o) || is_y(o) || is_const(o);
+    case 'D': return is_x(o) || is_y(o);
+    case 'f': return o.kind == OpKind::Label || o.kind == OpKind::Atom;
+    default: return false;
+  }
+}
+
+void Translator::put(char kind, const Arg& a) {
+  if (a.kind != Arg::Opnd) return w(a.w);
+  const Operand& o = *a.o;
+  switch (kind) {
+    case 'x': return w(reg_num(o));
+    case 'y': return w(reg_num(o) + 1);
+    case 'c': case 'i': case 'a': return w(constant(o));
+    case 'S': return w(src(o));
+    case 'D': return w(dst(o));
+    case 'f': return label(o);
+    default: return fail_op("internal: bad operand kind");
+  }
+}
+
+bool Translator::emit(Family f, std::initializer_list<Arg> args) {
+  for (Instr v : family_variants(f)) {
+    const char* kinds = instr_kinds(v);
+    if (std::strlen(kinds) != args.size()) {
+      fail_op(std::string("internal: ") + instr_name(v) + " takes " + std::to_string(std::strlen(kinds)) +
+              " operands");
+      return true;
+    }
+    size_t i = 0;
+    bool ok = true;
+    for (const Arg& a : args) ok = ok && accepts(kinds[i++], a);
+    if (!ok) continue;
+    op(v);
+    i = 0;
+    for (const Arg& a : args) put(kinds[i++], a);
+    return true;
+  }
+  return false;
+}
+
+const GenOp* Translator::peek(int64_t* line) { return peek_after(cur_, line); }
+
+const GenOp* Translator::peek_after(size_t at, int64_t* line) {
+  *line = -1;
+  size_t k = at + 1;
+  if (k < bf_.code.size() && bf_.code[k].op == op::line) {
+    const Operand& item = bf_.opnd(bf_.code[k], 0);
+    if (item.kind != OpKind::U) return nullptr;
+    *line = item.val;
+    k++;
+  }
+  if (k >= bf_.code.size()) return nullptr;
+  peeked_at_ = k;
+  return &bf_.code[k];
+}
+
 const char* Translator::bs_string(int64_t offset, int64_t len) {
   if (len < 0 || offset < 0 || uint64_t(offset) > bf_.strings.size() ||
       uint64_t(len) > bf_.strings.size() - uint64_t(offset)) {
@@ -218,25 +328,15 @@ void Translator::emit_bif(const GenOp& g, bool gc) {
       var = &args[1];
       k = args[0].val;
     }
-    if (var && fits_small(k)) {
-      op(I_increment);
-      label(opnd(0));
-      w(u(opnd(1)));
-      w(src(*var));
-      w(make_small(k));
-      w(dst(d));
-      return;
-    }
-    if (plus || minus) {
-      op(plus ? I_plus : I_minus);
-      w(reinterpret_cast<UWord>(e->bif));
-      w(reinterpret_cast<UWord>(e));
-      label(opnd(0));
-      w(u(opnd(1)));
-      w(src(args[0]));
-      w(src(args[1]));
-      w(dst(d));
-      return;
+    if (var && fits_small(k)) return emit_any(F_increment, {opnd(0), Arg::word(u(opnd(1))), *var, Arg::term(make_small(k)), d});
+    // Families with a small-integer fast path, laid out as gc_bif2.
+    static const std::pair<std::string_view, Family> fast[] = {
+        {"+", F_plus}, {"-", F_minus}, {"*", F_times}, {"div", F_int_div}, {"rem", F_int_rem},
+        {"band", F_band}, {"bor", F_bor}, {"bxor", F_bxor}, {"bsl", F_bsl}, {"bsr", F_bsr}};
+    for (auto [name, fam] : fast) {
+      if (fn != name) continue;
+      return emit_any(fam, {Arg::word(reinterpret_cast<UWord>(e->bif)), Arg::word(reinterpret_cast<UWord>(e)), opnd(0),
+                            Arg::word(u(opnd(1))), args[0], args[1], d});
     }
   }
   static const Instr plain[] = {I_bif0, I_bif1, I_bif2};
@@ -452,6 +552,84 @@ void Translator::emit_bs_match(const GenOp& g) {
   code_[count_at] = code_.size() - count_at - 1;  // command words
 }
 
+// put_map_assoc/put_map_exact Fail Map Dst Live {list, [Key, Value]...}.
+// Constant keys are sorted here (as the reference's loader does, so an
+// exact update reports the first missing key in key order); a map built
+// from #{} with them is a copy of a keys tuple made here and the values.
+void Translator::emit_put_map(const GenOp& g) {
+  auto opnd = [&](unsigned i) -> const Operand& { return bf_.opnd(g, i); };
+  const Operand& list = opnd(4);
+  uint32_t n = list.extra / 2;
+  std::vector<std::pair<Term, uint32_t>> keys;  // constant key, pair index
+  for (uint32_t i = 0; i < n && keys.size() == i; i++)
+    if (is_const(list_item(list, 2 * i))) keys.push_back({constant(list_item(list, 2 * i)), i});
+  bool sorted = n > 0 && keys.size() == n;
+  if (sorted) {
+    std::sort(keys.begin(), keys.end(),
+              [](const auto& a, const auto& b) { return term_compare_exact(a.first, b.first) < 0; });
+    for (uint32_t i = 1; i < n && sorted; i++) sorted = term_compare_exact(keys[i - 1].first, keys[i].first) < 0;
+  }
+  const Operand& map = opnd(1);
+  bool from_empty = map.kind == OpKind::Literal && is_map(bf_.literals[size_t(map.val)]) &&
+                    map_size(bf_.literals[size_t(map.val)]) == 0;
+  if (sorted && g.op == op::put_map_assoc && from_empty && n <= MAP_SMALL_LIMIT) {
+    Term* kt = mv_.literals->alloc(1 + n);
+    kt[0] = make_header(n, Sub::Tuple);
+    for (uint32_t i = 0; i < n; i++) kt[1 + i] = keys[i].first;
+    op(I_new_map_lit);
+    w(dst(opnd(2)));
+    w(u(opnd(3)));
+    w(make_boxed(kt));
+    w(n);
+    for (uint32_t i = 0; i < n; i++) w(src(list_item(list, 2 * keys[i].second + 1)));
+    return;
+  }
+  bool assoc = g.op == op::put_map_assoc;
+  op(sorted ? (assoc ? I_put_map_assoc_sorted : I_put_map_exact_sorted) : (assoc ? I_put_map_assoc : I_put_map_exact));
+  label(opnd(0));
+  w(src(map));
+  w(dst(opnd(2)));
+  w(u(opnd(3)));
+  w(n);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t k = sorted ? keys[i].second : i;
+    w(src(list_item(list, 2 * k)));
+    w(src(list_item(list, 2 * k + 1)));
+  }
+}
+
+// A move and what follows it as one instruction: two moves, or a move and
+// a local call.
+bool Translator::fuse_move(const GenOp& g) {
+  const Operand& s = bf_.opnd(g, 0);
+  const Operand& d = bf_.opnd(g, 1);
+  int64_t line;
+  const GenOp* next = peek(&line);
+  if (!next) return false;
+  bool done = false;
+  if (next->op == op::move && line < 0) {
+    // Two moves and a local call.
+    size_t second = peeked_at_;
+    int64_t call_line;
+    const GenOp* call = peek_after(second, &call_line);
+    if (call && call->op == op::call &&
+        emit(F_move2_call, {s, d, bf_.opnd(*next, 0), bf_.opnd(*next, 1), bf_.opnd(*call, 1)})) {
+      consume_peeked(call_line);
+      return true;
+    }
+    peeked_at_ = second;
+    done = emit(F_move2, {s, d, bf_.opnd(*next, 0), bf_.opnd(*next, 1)});
+  } else if (next->op == op::call) {
+    done = emit(F_move_call, {s, d, bf_.opnd(*next, 1)});
+  } else if (next->op == op::call_only) {
+    done = emit(F_move_call_only, {s, d, bf_.opnd(*next, 1)});
+  } else if (next->op == op::call_last) {
+    done = emit(F_move_call_last, {s, d, bf_.opnd(*next, 1), Arg::word(u(bf_.opnd(*next, 2)) + 1)});
+  }
+  if (done) consume_peeked(line);
+  return done;
+}
+
 void Translator::translate(const GenOp& g) {
   auto opnd = [&](unsigned i) -> const Operand& { return bf_.opnd(g, i); };
   switch (g.op) {
@@ -529,6 +707,17 @@ void Translator::translate(const GenOp& g) {
       return emit_bif(g, true);
     case op::allocate:
     case op::allocate_zero:
+      if (g.op == op::allocate) {
+        // With the move that saves an argument in the new frame: one instruction.
+        int64_t line;
+        const GenOp* next = peek(&line);
+        if (next && next->op == op::move && line < 0 &&
+            emit(F_allocate_move, {Arg::word(u(opnd(0)) + 1), Arg::word(u(opnd(1))), bf_.opnd(*next, 0),
+                                   bf_.opnd(*next, 1)})) {
+          consume_peeked(line);
+          return;
+        }
+      }
       op(g.op == op::allocate ? I_allocate : I_allocate_zero);
       w(u(opnd(0)) + 1);
       w(u(opnd(1)));
@@ -540,11 +729,21 @@ void Translator::translate(const GenOp& g) {
       w(heap_need(opnd(1)));
       w(u(opnd(2)));
       return;
-    case op::test_heap:
+    case op::test_heap: {
+      // With the put_list it makes room for: one instruction.
+      int64_t line;
+      const GenOp* next = peek(&line);
+      if (next && next->op == op::put_list && line < 0 &&
+          emit(F_test_heap_put_list, {Arg::word(heap_need(opnd(0))), Arg::word(u(opnd(1))), bf_.opnd(*next, 0),
+                                      bf_.opnd(*next, 1), bf_.opnd(*next, 2)})) {
+        consume_peeked(line);
+        return;
+      }
       op(I_test_heap);
       w(heap_need(opnd(0)));
       w(u(opnd(1)));
       return;
+    }
     case op::init:
       op(I_init_y);
       if (!is_y(opnd(0))) return fail_op("init: expected a y register");
@@ -560,10 +759,18 @@ void Translator::translate(const GenOp& g) {
       }
       return;
     }
-    case op::deallocate:
-      op(I_deallocate);
+    case op::deallocate: {
+      int64_t line;
+      const GenOp* next = peek(&line);
+      if (next && next->op == op::return_) {
+        consume_peeked(line);
+        op(I_deallocate_return);
+      } else {
+        op(I_deallocate);
+      }
       w(u(opnd(0)) + 1);
       return;
+    }
     case op::trim:
       op(I_trim);
       w(u(opnd(0)));
@@ -615,61 +822,53 @@ void Translator::translate(const GenOp& g) {
       op(I_recv_marker_use);
       w(src(opnd(0)));
       return;
-    case op::is_lt: case op::is_ge: case op::is_eq: case op::is_ne: case op::is_ne_exact: {
-      Instr i = g.op == op::is_lt ? I_is_lt : g.op == op::is_ge ? I_is_ge : g.op == op::is_eq ? I_is_eq
-              : g.op == op::is_ne ? I_is_ne : I_is_ne_exact;
-      op(i);
-      label(opnd(0));
-      w(src(opnd(1)));
-      w(src(opnd(2)));
-      return;
+    case op::is_lt: case op::is_ge: case op::is_eq: case op::is_ne: {
+      Family f = g.op == op::is_lt ? F_is_lt : g.op == op::is_ge ? F_is_ge : g.op == op::is_eq ? F_is_eq : F_is_ne;
+      return emit_any(f, {opnd(0), opnd(1), opnd(2)});
     }
-    case op::is_eq_exact: {
+    case op::is_eq_exact: case op::is_ne_exact: {
+      // Symmetric: the constant (if any) second.
       const Operand* a = &opnd(1);
       const Operand* b = &opnd(2);
       if (is_const(*a) && !is_const(*b)) std::swap(a, b);
-      if (is_x(*a) && is_const(*b)) {
-        op(I_is_eq_exact_xc);
-        label(opnd(0));
-        w(reg_num(*a));
-        w(constant(*b));
-      } else {
-        op(I_is_eq_exact);
-        label(opnd(0));
-        w(src(*a));
-        w(src(*b));
+      return emit_any(g.op == op::is_eq_exact ? F_is_eq_exact : F_is_ne_exact, {opnd(0), *a, *b});
+    }
+    case op::is_nonempty_list: {
+      // is_nonempty_list then get_list of the same x register: one instruction.
+      int64_t line;
+      const GenOp* next = peek(&line);
+      if (next && next->op == op::get_list && line < 0 && is_x(opnd(1))) {
+        const Operand& l = bf_.opnd(*next, 0);
+        if (is_x(l) && reg_num(l) == reg_num(opnd(1)) &&
+            emit(F_is_nonempty_list_get_list, {opnd(0), opnd(1), bf_.opnd(*next, 1), bf_.opnd(*next, 2)})) {
+          consume_peeked(line);
+          return;
+        }
       }
-      return;
+      return emit_any(F_is_nonempty_list, {opnd(0), opnd(1)});
     }
     case op::is_integer: case op::is_float: case op::is_number: case op::is_atom: case op::is_pid:
     case op::is_reference: case op::is_port: case op::is_nil: case op::is_binary: case op::is_list:
-    case op::is_nonempty_list: case op::is_tuple: case op::is_boolean: case op::is_function:
-    case op::is_bitstr: case op::is_map: {
-      Instr i;
-      bool x = is_x(opnd(1));
+    case op::is_tuple: case op::is_boolean: case op::is_function: case op::is_bitstr: case op::is_map: {
+      Family f;
       switch (g.op) {
-        case op::is_integer: i = I_is_integer; break;
-        case op::is_float: i = I_is_float; break;
-        case op::is_number: i = I_is_number; break;
-        case op::is_atom: i = I_is_atom; break;
-        case op::is_pid: i = I_is_pid; break;
-        case op::is_reference: i = I_is_reference; break;
-        case op::is_port: i = I_is_port; break;
-        case op::is_nil: i = x ? I_is_nil_x : I_is_nil; break;
-        case op::is_binary: i = I_is_binary; break;
-        case op::is_list: i = I_is_list; break;
-        case op::is_nonempty_list: i = x ? I_is_nonempty_list_x : I_is_nonempty_list; break;
-        case op::is_tuple: i = x ? I_is_tuple_x : I_is_tuple; break;
-        case op::is_boolean: i = I_is_boolean; break;
-        case op::is_function: i = I_is_function; break;
-        case op::is_bitstr: i = I_is_bitstr; break;
-        default: i = I_is_map; break;
+        case op::is_integer: f = F_is_integer; break;
+        case op::is_float: f = F_is_float; break;
+        case op::is_number: f = F_is_number; break;
+        case op::is_atom: f = F_is_atom; break;
+        case op::is_pid: f = F_is_pid; break;
+        case op::is_reference: f = F_is_reference; break;
+        case op::is_port: f = F_is_port; break;
+        case op::is_nil: f = F_is_nil; break;
+        case op::is_binary: f = F_is_binary; break;
+        case op::is_list: f = F_is_list; break;
+        case op::is_tuple: f = F_is_tuple; break;
+        case op::is_boolean: f = F_is_boolean; break;
+        case op::is_function: f = F_is_function; break;
+        case op::is_bitstr: f = F_is_bitstr; break;
+        default: f = F_is_map; break;
       }
-      op(i);
-      label(opnd(0));
-      bool specialised = i == I_is_nil_x || i == I_is_nonempty_list_x || i == I_is_tuple_x;
-      w(specialised ? reg_num(opnd(1)) : src(opnd(1)));
-      return;
+      return emit_any(f, {opnd(0), opnd(1)});
     }
     case op::is_function2:
       op(I_is_function2);
@@ -678,18 +877,10 @@ void Translator::translate(const GenOp& g) {
       w(src(opnd(2)));
       return;
     case op::test_arity:
-      op(I_test_arity);
-      label(opnd(0));
-      w(src(opnd(1)));
-      w(make_header(u(opnd(2)), Sub::Tuple));
-      return;
+      return emit_any(F_test_arity, {opnd(0), opnd(1), Arg::word(make_header(u(opnd(2)), Sub::Tuple))});
     case op::is_tagged_tuple:
-      op(is_x(opnd(1)) ? I_is_tagged_tuple_x : I_is_tagged_tuple);
-      label(opnd(0));
-      w(is_x(opnd(1)) ? reg_num(opnd(1)) : src(opnd(1)));
-      w(make_header(u(opnd(2)), Sub::Tuple));
-      w(constant(opnd(3)));
-      return;
+      if (!accepts('a', opnd(3))) return fail_op("is_tagged_tuple: the tag is not an atom");
+      return emit_any(F_is_tagged_tuple, {opnd(0), opnd(1), Arg::word(make_header(u(opnd(2)), Sub::Tuple)), opnd(3)});
     case op::select_val:
       return emit_select_val(opnd(0), opnd(1), opnd(2));
     case op::select_tuple_arity: {
@@ -724,50 +915,39 @@ void Translator::translate(const GenOp& g) {
       op(g.op == op::catch_end ? I_catch_end : g.op == op::try_end ? I_try_end : I_try_case);
       w(reg_num(opnd(0)) + 1);
       return;
-    case op::move: {
-      const Operand& s = opnd(0);
-      const Operand& d = opnd(1);
-      if (is_x(d)) {
-        if (is_x(s)) { op(I_move_xx); w(reg_num(s)); w(reg_num(d)); return; }
-        if (is_y(s)) { op(I_move_yx); w(reg_num(s) + 1); w(reg_num(d)); return; }
-        op(I_move_cx); w(constant(s)); w(reg_num(d)); return;
-      }
-      if (is_y(d)) {
-        if (is_x(s)) { op(I_move_xy); w(reg_num(s)); w(reg_num(d) + 1); return; }
-        if (is_y(s)) { op(I_move_yy); w(reg_num(s) + 1); w(reg_num(d) + 1); return; }
-        op(I_move_cy); w(constant(s)); w(reg_num(d) + 1); return;
-      }
-      return fail_op("move: bad destination");
-    }
+    case op::move:
+      if (fuse_move(g)) return;
+      if (!is_x(opnd(1)) && !is_y(opnd(1))) return fail_op("move: bad destination");
+      return emit_any(F_move, {opnd(0), opnd(1)});
     case op::swap:
       op(I_swap);
       w(dst(opnd(0)));
       w(dst(opnd(1)));
       return;
     case op::get_list:
-      op(I_get_list);
-      w(src(opnd(0)));
-      w(dst(opnd(1)));
-      w(dst(opnd(2)));
-      return;
+      return emit_any(F_get_list, {opnd(0), opnd(1), opnd(2)});
     case op::get_hd:
+      return emit_any(F_get_hd, {opnd(0), opnd(1)});
     case op::get_tl:
-      op(g.op == op::get_hd ? I_get_hd : I_get_tl);
-      w(src(opnd(0)));
-      w(dst(opnd(1)));
-      return;
+      return emit_any(F_get_tl, {opnd(0), opnd(1)});
     case op::get_tuple_element: {
-      const Operand& s = opnd(0);
+      const Operand& t = opnd(0);
       const Operand& d = opnd(2);
       UWord index = u(opnd(1)) + 1;
-      if (is_x(s) && is_x(d)) { op(I_get_tuple_element_xx); w(reg_num(s)); w(index); w(reg_num(d)); return; }
-      if (is_x(s) && is_y(d)) { op(I_get_tuple_element_xy); w(reg_num(s)); w(index); w(reg_num(d) + 1); return; }
-      if (is_y(s) && is_x(d)) { op(I_get_tuple_element_yx); w(reg_num(s) + 1); w(index); w(reg_num(d)); return; }
-      op(I_get_tuple_element_SD);
-      w(src(s));
-      w(index);
-      w(dst(d));
-      return;
+      // Two elements of the same tuple in a row (the first not overwriting it).
+      int64_t line;
+      const GenOp* next = peek(&line);
+      if (next && next->op == op::get_tuple_element && line < 0 && is_x(t) &&
+          !(is_x(d) && reg_num(d) == reg_num(t))) {
+        const Operand& t2 = bf_.opnd(*next, 0);
+        if (is_x(t2) && reg_num(t2) == reg_num(t) &&
+            emit(F_get_two_tuple_elements, {t, Arg::word(index), d, Arg::word(u(bf_.opnd(*next, 1)) + 1),
+                                            bf_.opnd(*next, 2)})) {
+          consume_peeked(line);
+          return;
+        }
+      }
+      return emit_any(F_get_tuple_element, {t, Arg::word(index), d});
     }
     case op::set_tuple_element:
       op(I_set_tuple_element);
@@ -776,11 +956,7 @@ void Translator::translate(const GenOp& g) {
       w(u(opnd(2)) + 1);
       return;
     case op::put_list:
-      op(I_put_list);
-      w(src(opnd(0)));
-      w(src(opnd(1)));
-      w(dst(opnd(2)));
-      return;
+      return emit_any(F_put_list, {opnd(0), opnd(1), opnd(2)});
     case op::put_tuple2: {
       const Operand& list = opnd(1);
       op(I_put_tuple2);
@@ -825,9 +1001,8 @@ void Translator::translate(const GenOp& g) {
       UWord arity = u(opnd(1));
       const Operand& f = opnd(2);
       if (!(is_x(f) && reg_num(f) == arity)) {
-        op(I_move_SD);
-        w(src(f));
-        w(arity << 3);
+        Operand xa{OpKind::X, OpKind::X, 0, 0, int64_t(arity)};
+        emit_any(F_move, {f, xa});
       }
       op(I_call_fun);
       w(arity);
@@ -899,17 +1074,8 @@ void Translator::translate(const GenOp& g) {
       w(UWord(opnd(2).val));
       return;
     case op::put_map_assoc:
-    case op::put_map_exact: {
-      const Operand& list = opnd(4);
-      op(g.op == op::put_map_assoc ? I_put_map_assoc : I_put_map_exact);
-      label(opnd(0));
-      w(src(opnd(1)));
-      w(dst(opnd(2)));
-      w(u(opnd(3)));
-      w(list.extra / 2);
-      for (uint32_t i = 0; i < list.extra; i++) w(src(list_item(list, i)));
-      return;
-    }
+    case op::put_map_exact:
+      return emit_put_map(g);
     case op::has_map_fields: {
       const Operand& list = opnd(2);
       op(I_has_map_fields);
@@ -1130,17 +1296,21 @@ bool Translator::run(std::string* error) {
   for (size_t k = 0; k < bf_.code.size(); k++) {
     const GenOp& g = bf_.code[k];
     size_t before = code_.size();
-    int64_t line = pending_line_;
+    cur_ = k;
+    consumed_ = 0;
     translate(g);
     if (!error_.empty()) {
       const char* name = opcode_info(g.op).name;
       *error = std::string(name ? name : "?") + " at code offset " + std::to_string(g.offset) + ": " + error_;
       return false;
     }
-    if (code_.size() > before && g.op != op::line && line >= 0) {
-      line_at.push_back({before, line});
+    // The line item before an instruction (or before the second part of
+    // a fused pair) is recorded at the start of its code.
+    if (code_.size() > before && g.op != op::line && pending_line_ >= 0) {
+      line_at.push_back({before, pending_line_});
       pending_line_ = -1;
     }
+    k += consumed_;
   }
   check_length();
   if (!func_ranges_.empty()) func_ranges_.back().second = code_.size();

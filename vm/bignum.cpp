@@ -90,10 +90,17 @@ std::string integer_to_string(Term t, int base) {
     UWord mag = v < 0 ? UWord(0) - UWord(v) : UWord(v);
     char buf[80];
     int pos = sizeof buf;
-    do {
-      buf[--pos] = digits[mag % UWord(base)];
-      mag /= UWord(base);
-    } while (mag);
+    if (base == 10) {  // a constant divisor: no division instruction
+      do {
+        buf[--pos] = char('0' + mag % 10);
+        mag /= 10;
+      } while (mag);
+    } else {
+      do {
+        buf[--pos] = digits[mag % UWord(base)];
+        mag /= UWord(base);
+      } while (mag);
+    }
     if (v < 0) buf[--pos] = '-';
     return std::string(buf + pos, sizeof buf - pos);
   }

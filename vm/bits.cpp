@@ -17,8 +17,6 @@ uint16_t double_to_half(double d);
 
 namespace {
 
-constexpr unsigned BSF_LITTLE = 2, BSF_SIGNED = 4;
-
 inline void put_field(uint8_t* dst, UWord off, unsigned value, unsigned nbits) {
   // Writes the low nbits (1..8) of value at bit offset off.
   uint8_t* d = dst + off / 8;
@@ -203,12 +201,6 @@ bool bs_fail(Process* p, const BsSegment& s, Term reason, Term info, Term value)
 
 }  // namespace
 
-const uint8_t* bin_base(Term b) {
-  const Term* p = boxed_val(b);
-  return header_sub(p[0]) == Sub::HeapBin ? reinterpret_cast<const uint8_t*>(p + 2)
-                                           : reinterpret_cast<const uint8_t*>(p[4]);
-}
-
 void copy_bits(const uint8_t* src, UWord soff, uint8_t* dst, UWord doff, UWord n) {
   if (n == 0) return;
   src += soff / 8;
@@ -318,6 +310,9 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
           left -= take;
         }
       }
+    } else if (pos % 8 == 0 && bits % 8 == 0) {
+      const uint8_t* s = base + pos / 8;
+      for (UWord i = bits / 8; i-- > 0;) v = v << 8 | s[i];
     } else {
       UWord full = bits / 8;
       unsigned rem = unsigned(bits % 8);
@@ -616,10 +611,24 @@ bool put_segment(Process* p, uint8_t* data, UWord& off, const BsSegment& s) {
       UWord bits = UWord(small_val(s.size)) * s.unit;
       if (!is_integer(s.src)) return bs_fail(p, s, am::badarg, am_type, s.src);
       if (bits == 0) return true;
-      if (is_small(s.src) && !little && bits <= 64 && off % 8 == 0 && bits % 8 == 0) {
+      if (is_small(s.src) && bits <= 64 && off % 8 == 0 && bits % 8 == 0) {
         uint64_t v = uint64_t(small_val(s.src));
         uint8_t* d = data + off / 8;
-        for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (bits - 8 - 8 * i));
+        if (little) {
+          for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (8 * i));
+        } else {
+          for (UWord i = 0; i < bits / 8; i++) d[i] = uint8_t(v >> (bits - 8 - 8 * i));
+        }
+      } else if (is_small(s.src) && bits <= 64 && !little) {
+        // Any offset, big-endian: the field's bits from the top, a byte at a time.
+        uint64_t v = uint64_t(small_val(s.src));
+        UWord at = off;
+        for (UWord left = bits; left > 0;) {
+          unsigned take = left >= 8 ? 8 : unsigned(left);
+          put_field(data, at, unsigned(v >> (left - take)) & ((1u << take) - 1), take);
+          at += take;
+          left -= take;
+        }
       } else {
         std::vector<uint8_t> le;
         integer_le_bytes(s.src, bits, le);

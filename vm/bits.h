@@ -26,7 +26,14 @@ constexpr UWord MATCH_STATE_WORDS = 4;
 inline Term ms_original(Term ms) { return boxed_val(ms)[1]; }
 inline UWord& ms_position(Term ms) { return boxed_val(ms)[2]; }
 inline UWord& ms_end(Term ms) { return boxed_val(ms)[3]; }
-const uint8_t* bin_base(Term heap_or_refc_bin);
+// The bytes of a heap or refc binary.
+inline const uint8_t* bin_base(Term b) {
+  const Term* p = boxed_val(b);
+  return header_sub(p[0]) == Sub::HeapBin ? reinterpret_cast<const uint8_t*>(p + 2)
+                                           : reinterpret_cast<const uint8_t*>(p[4]);
+}
+// Segment flags of the bit syntax instructions (native is little here).
+constexpr unsigned BSF_LITTLE = 2, BSF_SIGNED = 4;
 
 // ---- low-level bit copying
 // Copies n bits from (src, src_off) to (dst, dst_off); offsets in bits,

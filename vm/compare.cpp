@@ -10,6 +10,7 @@
 #include "vm/identity.h"
 #include "vm/hashmap.h"
 #include "vm/map.h"
+#include "vm/small_stack.h"
 
 namespace bvm {
 
@@ -229,7 +230,7 @@ int hashmap_compare(Term a, Term b, bool exact, const Term** va, const Term** vb
 }
 
 int compare(Term a0, Term b0, bool exact0) {
-  std::vector<Pending> stack;
+  SmallStack<Pending, 16> stack;
   Term a = a0, b = b0;
   bool exact = exact0;
   int result = 0;
@@ -361,7 +362,7 @@ struct EqItem {
 
 bool term_equal_impl(Term a0, Term b0, bool exact0) {
   if (is_immed(a0) && is_immed(b0)) return false;  // a0 != b0
-  std::vector<EqItem> stack;
+  SmallStack<EqItem, 16> stack;
   Term pair[2] = {a0, b0};
   stack.push_back({&pair[0], &pair[1], 1, exact0, false});
   while (!stack.empty()) {

@@ -112,7 +112,12 @@ void Collector::copy_slot(Term* slot) {
     UWord words = object_words(h);
     Term*& top = dest_for(ptr);
     Term* n = top;
-    std::memcpy(n, ptr, words * sizeof(Term));
+    // Most objects are a few words: a plain loop beats a call to memcpy.
+    if (words <= 8) {
+      for (UWord i = 0; i < words; i++) n[i] = ptr[i];
+    } else {
+      std::memcpy(n, ptr, words * sizeof(Term));
+    }
     top += words;
     ptr[0] = make_boxed(n);
     *slot = ptr[0];
@@ -191,9 +196,14 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   // Upper bound of what the new young heap receives. Queued messages count
   // as live data (a word each) even when they are immediates: the queue is
   // scanned at every collection, so a long queue must make them rarer.
-  size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap)
-                              : size_t(p->htop - p->high_water)) + frag_words;
+  // A minor collection keeps the young heap at least as big as it was in
+  // use (as the reference does): sizing it for the survivors alone would
+  // make collections ever more frequent while the old generation grows.
+  size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap) : young_used) + frag_words;
   size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need + p->msg_len));
+  // The last major collection found the heap nearly full: one size up
+  // now, as the reference does, rather than collecting ever more often.
+  if (major_ && p->heap_grow && new_size == p->heap_sz) new_size = next_heap_size(p->heap_sz + 1);
   Term* new_heap = static_cast<Term*>(std::malloc(new_size * sizeof(Term)));
   if (!new_heap) throw std::bad_alloc();
   new_top_ = new_heap;
@@ -288,15 +298,31 @@ void Collector::run(size_t need, Term* x, unsigned live) {
 }
 
 // The to-space is sized for the worst case (everything survives). When
-// most of it turned out to be garbage, move the live data to a right-sized
+// most of it turned out to be garbage, move the live data to a smaller
 // block: a plain relocation (memcpy, then every pointer into the block is
-// shifted), which keeps generations as they are.
+// shifted), which keeps generations as they are. The rules are the
+// reference's: after a minor collection only a big heap shrinks, to three
+// times what it needs and not below an eighth of the old generation (a
+// young heap much smaller than the old one would be collected very often);
+// after a major one a heap less than a quarter used halves its need.
 void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   Process* p = p_;
   size_t used = size_t(p->htop - p->heap);
   size_t stack = size_t(p->hend - p->stop);
-  size_t want = next_heap_size(std::max(p->min_heap_size, 2 * (used + stack + p->msg_len) + need));
-  if (want * 2 > p->heap_sz) return;
+  size_t need_after = used + stack + p->msg_len + need;
+  size_t old_sz = size_t(p->old_hend - p->old_heap);
+  if (major_) p->heap_grow = 3 * p->heap_sz < 4 * need_after;
+  if (4 * need_after >= p->heap_sz) return;
+  size_t wanted;
+  if (major_) {
+    wanted = 2 * need_after;
+  } else {
+    if (p->heap_sz <= 3000 || (p->heap_sz <= 8000 && p->heap_sz <= old_sz)) return;
+    wanted = 3 * need_after;
+    if (wanted * 9 < old_sz) wanted = std::max(wanted, old_sz / 8);
+  }
+  size_t want = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted);
+  if (want >= p->heap_sz) return;
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
   if (!block) return;  // keep the big heap
   const Term* lo = p->heap;

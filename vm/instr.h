@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "vm/term.h"
 
@@ -9,14 +10,36 @@ namespace bvm {
 
 enum Instr : uint16_t {
 #define INSTR(name, words) I_##name,
+#define VARIANT(name, family, ...) I_##name,
+#define FAMILY(name)
 #include "vm/instrs.def"
 #undef INSTR
+#undef VARIANT
+#undef FAMILY
   I_COUNT
+};
+
+// Families of operand-specialised variants (vm/instrs.def).
+enum Family : uint16_t {
+#define INSTR(name, words)
+#define VARIANT(name, family, ...)
+#define FAMILY(name) F_##name,
+#include "vm/instrs.def"
+#undef INSTR
+#undef VARIANT
+#undef FAMILY
+  F_COUNT
 };
 
 // Fixed length in words (handler word included), or 0 for variable length.
 unsigned instr_words(Instr i);
 const char* instr_name(Instr i);
+// A variant's family (F_COUNT for other instructions) and the kinds of its
+// operand words, one letter each ("" for other instructions).
+Family instr_family(Instr i);
+const char* instr_kinds(Instr i);
+// A family's variants in the order vm/instrs.def lists them.
+std::span<const Instr> family_variants(Family f);
 
 // bs_create_bin segment kinds.
 enum class BsSeg : uint8_t { Integer, Float, Binary, String, Utf8, Utf16, Utf32, Append, PrivateAppend };

@@ -86,8 +86,12 @@ static unsigned entry_arity(const Process* p, const UWord* target) {
 RunResult interp_run(Scheduler* s, Process* p) {
   static const void* const labels[] = {
 #define INSTR(name, words) &&L_##name,
+#define VARIANT(name, family, ...) &&L_##name,
+#define FAMILY(name)
 #include "vm/instrs.def"
 #undef INSTR
+#undef VARIANT
+#undef FAMILY
   };
   if (!s) {
     for (unsigned i = 0; i < I_COUNT; i++) g_dispatch[i] = reinterpret_cast<UWord>(labels[i]);
@@ -106,9 +110,11 @@ RunResult interp_run(Scheduler* s, Process* p) {
   const Term* bif_failed_args = nullptr;
   UWord call_arity = 0;                 // do_call_fun: arguments before the fun
   int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
-  bool map_exact = false;               // do_put_map: put_map_exact?
+  unsigned map_mode = 0;                // do_put_map: MAP_PUT_* flags
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
+#define LIKELY(c) __builtin_expect(!!(c), 1)
+#define UNLIKELY(c) __builtin_expect(!!(c), 0)
 #define DISPATCH() goto* reinterpret_cast<const void*>(*I)
 #define NEXT(n)   \
   do {            \
@@ -128,7 +134,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // Makes `need` words free on the heap; x[0..live) survive.
 #define GC_TEST(need, live)                                         \
   do {                                                              \
-    if (size_t(E - p->htop) < size_t(need) || gc_stress) {          \
+    if (UNLIKELY(size_t(E - p->htop) < size_t(need) || gc_stress)) {\
       SWAPOUT();                                                    \
       p->i = I;                                                     \
       gc_collect(p, size_t(need), x, unsigned(live));               \
@@ -140,7 +146,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // A BIF left much of its result in heap fragments: merge them now.
 #define GC_AFTER_BIF(live)                          \
   do {                                              \
-    if (gc_after_bif_wanted(p)) {                   \
+    if (UNLIKELY(gc_after_bif_wanted(p))) {         \
       SWAPOUT();                                    \
       gc_collect(p, 0, x, unsigned(live));          \
       SWAPIN();                                     \
@@ -151,7 +157,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
 #define DISPATCH_CALL(target)                       \
   do {                                              \
     I = ADDR(target);                               \
-    if (--FCALLS > 0) DISPATCH();                   \
+    if (LIKELY(--FCALLS > 0)) DISPATCH();           \
     live_on_switch = entry_arity(p, I);             \
     goto context_switch;                            \
   } while (0)
@@ -162,6 +168,12 @@ RunResult interp_run(Scheduler* s, Process* p) {
     goto handle_error;              \
   } while (0)
 #define BADARG() RAISE(ExcClass::Error, am::badarg)
+  // A test: go on when cond holds, else jump to the fail label I[1].
+#define TEST(cond, len)          \
+  do {                           \
+    if (cond) NEXT(len);         \
+    JUMP(I[1]);                  \
+  } while (0)
   // A failing test or guard BIF: jump to the fail label, or raise if none.
 #define FAIL_TO(fail_word, reason)  \
   do {                              \
@@ -173,27 +185,6 @@ RunResult interp_run(Scheduler* s, Process* p) {
 
   // ==================================================================
   // moves
-L_move_xx:
-  x[I[2]] = x[I[1]];
-  NEXT(3);
-L_move_xy:
-  E[I[2]] = x[I[1]];
-  NEXT(3);
-L_move_yx:
-  x[I[2]] = E[I[1]];
-  NEXT(3);
-L_move_yy:
-  E[I[2]] = E[I[1]];
-  NEXT(3);
-L_move_cx:
-  x[I[2]] = Term(I[1]);
-  NEXT(3);
-L_move_cy:
-  E[I[2]] = Term(I[1]);
-  NEXT(3);
-L_move_SD:
-  DST(I[2]) = SRC(I[1]);
-  NEXT(3);
 L_swap: {
   Term t = DST(I[1]);
   DST(I[1]) = DST(I[2]);
@@ -234,6 +225,9 @@ L_allocate_heap_zero:
 L_deallocate:
   E += I[1];
   NEXT(2);
+L_deallocate_return:
+  E += I[1];
+  goto L_return;
 L_test_heap:
   GC_TEST(I[1], I[2]);
   NEXT(3);
@@ -265,7 +259,7 @@ L_call_ext_only:
 L_return:
   I = ADDR(E[0]);
   E[0] = NIL;
-  if (--FCALLS > 0) DISPATCH();
+  if (LIKELY(--FCALLS > 0)) DISPATCH();
   live_on_switch = 1;
   goto context_switch;
 
@@ -471,17 +465,21 @@ L_jump:
 
   // ==================================================================
   // guard BIFs: arguments copied into bif_args; failure jumps or raises
+  // Calls the BIF of I[1] (export I[2]) on bif_args into the new variable
+  // r; a failure jumps to fail_word, or raises with the BIF as top frame.
+#define GUARD_BIF_CALL(r, fail_word)                                           \
+  SWAPOUT();                                                                   \
+  Term r = reinterpret_cast<BifFn>(I[1])(p, bif_args);                         \
+  if (r == NON_VALUE) {                                                        \
+    if (fail_word) JUMP(fail_word);                                            \
+    bif_failed = reinterpret_cast<const Export*>(I[2]);                        \
+    bif_failed_args = bif_args;                                                \
+    goto bif_error;                                                            \
+  }
 #define GUARD_BIF(nargs, fail_word, dst_word, len)                             \
   do {                                                                         \
-    SWAPOUT();                                                                 \
-    Term r = reinterpret_cast<BifFn>(I[1])(p, bif_args);                       \
-    if (r == NON_VALUE) {                                                      \
-      if (fail_word) JUMP(fail_word);                                          \
-      bif_failed = reinterpret_cast<const Export*>(I[2]);                      \
-      bif_failed_args = bif_args;                                              \
-      goto bif_error;                                                          \
-    }                                                                          \
-    DST(dst_word) = r;                                                         \
+    GUARD_BIF_CALL(r_, fail_word);                                             \
+    DST(dst_word) = r_;                                                        \
     NEXT(len);                                                                 \
   } while (0)
 L_bif0:
@@ -593,134 +591,12 @@ L_gc_bif1_byte_size: {
   }
   goto L_gc_bif1;
 }
-L_plus: {
-  Term a = SRC(I[5]), b = SRC(I[6]);
-  if (is_small(a) && is_small(b)) {
-    SWord r = small_val(a) + small_val(b);
-    if (fits_small(r)) {
-      DST(I[7]) = make_small(r);
-      NEXT(8);
-    }
-  }
-  bif_args[0] = a;
-  bif_args[1] = b;
-  GUARD_BIF(2, I[3], I[7], 8);
-}
-L_minus: {
-  Term a = SRC(I[5]), b = SRC(I[6]);
-  if (is_small(a) && is_small(b)) {
-    SWord r = small_val(a) - small_val(b);
-    if (fits_small(r)) {
-      DST(I[7]) = make_small(r);
-      NEXT(8);
-    }
-  }
-  bif_args[0] = a;
-  bif_args[1] = b;
-  GUARD_BIF(2, I[3], I[7], 8);
-}
-L_increment: {
-  Term a = SRC(I[3]);
-  if (is_small(a)) {
-    SWord r = small_val(a) + small_val(Term(I[4]));
-    if (fits_small(r)) {
-      DST(I[5]) = make_small(r);
-      NEXT(6);
-    }
-  }
-  bif_args[0] = a;
-  bif_args[1] = Term(I[4]);
-  SWAPOUT();
-  Term r = erlang_plus_2(p, bif_args);
-  if (r == NON_VALUE) {
-    if (I[1]) JUMP(I[1]);
-    goto handle_error;  // as the reference's increment: no erlang:'+' frame
-  }
-  DST(I[5]) = r;
-  NEXT(6);
-}
+  // ==================================================================
+  // operand-specialised families (moves, tests, arithmetic, lists, tuples)
+#include "vm/interp_variants.inc"
 
   // ==================================================================
   // tests
-#define TEST(cond, len)          \
-  do {                           \
-    if (cond) NEXT(len);         \
-    JUMP(I[1]);                  \
-  } while (0)
-  // Tagged small integers order like their values: compare the words.
-#define BOTH_SMALL(a, b) (is_small(a) && is_small(b))
-L_is_lt: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(BOTH_SMALL(a, b) ? SWord(a) < SWord(b) : term_compare(a, b) < 0, 4);
-}
-L_is_ge: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(BOTH_SMALL(a, b) ? SWord(a) >= SWord(b) : term_compare(a, b) >= 0, 4);
-}
-L_is_eq: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(a == b || (!BOTH_SMALL(a, b) && term_compare(a, b) == 0), 4);
-}
-L_is_ne: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(a != b && (BOTH_SMALL(a, b) || term_compare(a, b) != 0), 4);
-}
-L_is_eq_exact: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(a == b || (!is_immed(a) && !is_immed(b) && term_eq_exact(a, b)), 4);
-}
-L_is_eq_exact_xc: {
-  Term a = x[I[2]], c = Term(I[3]);
-  TEST(a == c || (!is_immed(c) && !is_immed(a) && term_eq_exact(a, c)), 4);
-}
-L_is_ne_exact: {
-  Term a = SRC(I[2]), b = SRC(I[3]);
-  TEST(!(a == b || (!is_immed(a) && !is_immed(b) && term_eq_exact(a, b))), 4);
-}
-L_is_integer:
-  TEST(is_integer(SRC(I[2])), 3);
-L_is_float:
-  TEST(is_float(SRC(I[2])), 3);
-L_is_number:
-  TEST(is_number(SRC(I[2])), 3);
-L_is_atom:
-  TEST(is_atom(SRC(I[2])), 3);
-L_is_pid:
-  TEST(is_pid(SRC(I[2])), 3);
-L_is_reference:
-  TEST(is_ref(SRC(I[2])), 3);
-L_is_port:
-  TEST(is_port(SRC(I[2])), 3);
-L_is_nil:
-  TEST(is_nil(SRC(I[2])), 3);
-L_is_nil_x:
-  TEST(is_nil(x[I[2]]), 3);
-L_is_binary: {
-  Term t = SRC(I[2]);
-  TEST(is_bitstring(t) && bitstring_bits(t) % 8 == 0, 3);
-}
-L_is_bitstr:
-  TEST(is_bitstring(SRC(I[2])), 3);
-L_is_list: {
-  Term t = SRC(I[2]);
-  TEST(is_list(t) || is_nil(t), 3);
-}
-L_is_nonempty_list:
-  TEST(is_list(SRC(I[2])), 3);
-L_is_nonempty_list_x:
-  TEST(is_list(x[I[2]]), 3);
-L_is_tuple:
-  TEST(is_tuple(SRC(I[2])), 3);
-L_is_tuple_x:
-  TEST(is_tuple(x[I[2]]), 3);
-L_is_map:
-  TEST(is_map(SRC(I[2])), 3);
-L_is_boolean: {
-  Term t = SRC(I[2]);
-  TEST(t == am::true_ || t == am::false_, 3);
-}
-L_is_function:
-  TEST(is_fun(SRC(I[2])), 3);
 L_is_function2: {
   Term f = SRC(I[2]), a = SRC(I[3]);
   if (!is_small(a) || small_val(a) < 0) {
@@ -728,18 +604,6 @@ L_is_function2: {
     JUMP(I[1]);
   }
   TEST(is_fun(f) && fun_arity(f) == UWord(small_val(a)), 4);
-}
-L_test_arity: {
-  Term t = SRC(I[2]);
-  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]), 4);
-}
-L_is_tagged_tuple: {
-  Term t = SRC(I[2]);
-  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]) && tuple_elem(t, 1) == Term(I[4]), 5);
-}
-L_is_tagged_tuple_x: {
-  Term t = x[I[2]];
-  TEST(is_boxed(t) && boxed_header(t) == Term(I[3]) && tuple_elem(t, 1) == Term(I[4]), 5);
 }
 L_select_val_jump: {
   Term t = SRC(I[1]);
@@ -785,41 +649,9 @@ L_select_tuple_arity: {
 
   // ==================================================================
   // data
-L_get_list: {
-  Term l = SRC(I[1]);
-  Term h = car(l), t = cdr(l);
-  DST(I[2]) = h;
-  DST(I[3]) = t;
-  NEXT(4);
-}
-L_get_hd:
-  DST(I[2]) = car(SRC(I[1]));
-  NEXT(3);
-L_get_tl:
-  DST(I[2]) = cdr(SRC(I[1]));
-  NEXT(3);
-L_get_tuple_element_xx:
-  x[I[3]] = tuple_elem(x[I[1]], I[2]);
-  NEXT(4);
-L_get_tuple_element_xy:
-  E[I[3]] = tuple_elem(x[I[1]], I[2]);
-  NEXT(4);
-L_get_tuple_element_yx:
-  x[I[3]] = tuple_elem(E[I[1]], I[2]);
-  NEXT(4);
-L_get_tuple_element_SD:
-  DST(I[3]) = tuple_elem(SRC(I[1]), I[2]);
-  NEXT(4);
 L_set_tuple_element:
   tuple_elem(DST(I[2]), I[3]) = SRC(I[1]);
   NEXT(4);
-L_put_list: {
-  Term* hp = HALLOC(2);
-  hp[0] = SRC(I[1]);
-  hp[1] = SRC(I[2]);
-  DST(I[3]) = make_list(hp);
-  NEXT(4);
-}
 L_put_tuple2: {
   UWord n = I[2];
   Term* hp = HALLOC(1 + n);
@@ -1054,16 +886,21 @@ L_fnegate:
   // ==================================================================
   // maps (vm/map_ops.h does the work)
 L_put_map_assoc:
-  map_exact = false;
+  map_mode = 0;
   goto do_put_map;
 L_put_map_exact:
-  map_exact = true;
+  map_mode = MAP_PUT_EXACT;
+  goto do_put_map;
+L_put_map_assoc_sorted:
+  map_mode = MAP_PUT_SORTED;
+  goto do_put_map;
+L_put_map_exact_sorted:
+  map_mode = MAP_PUT_EXACT | MAP_PUT_SORTED;
   goto do_put_map;
 do_put_map: {
-  bool exact = map_exact;
   UWord n = I[5];
   SWAPOUT();
-  Term r = map_put_instr(p, I[2], exact, I + 6, n, x, unsigned(I[4]));
+  Term r = map_put_instr(p, I[2], map_mode, I + 6, n, x, unsigned(I[4]));
   SWAPIN();
   if (r == NON_VALUE) {
     if (I[1]) JUMP(I[1]);
@@ -1071,6 +908,17 @@ do_put_map: {
   }
   DST(I[3]) = r;
   NEXT(6 + 2 * n);
+}
+L_new_map_lit: {
+  UWord n = I[4];
+  GC_TEST(3 + n, I[2]);
+  Term* hp = HALLOC(3 + n);
+  hp[0] = make_header(2 + n, Sub::Map);
+  hp[1] = (n << 2) | MAP_FLAT;
+  hp[2] = Term(I[3]);
+  for (UWord i = 0; i < n; i++) hp[3 + i] = SRC(I[5 + i]);
+  DST(I[1]) = make_boxed(hp);
+  NEXT(5 + n);
 }
 L_has_map_fields: {
   Term m = SRC(I[2]);

@@ -257,6 +257,87 @@ class PutInstr {
     return map_from_pairs(take(flatmap_words(ks.size())), ks.data(), vs.data(), ks.size());
   }
 
+  // Keys distinct and in term order (constants the loader sorted): one
+  // walk along both key sequences finds the new keys, another merges.
+  Term sorted_merge(Term map, bool exact) {
+    UWord size = flatmap_size(map);
+    // The common case first: every key already there. Present keys occur
+    // in the map in the same order, so one forward scan finds them all.
+    if (all_present_sorted(map)) {
+      reserve(3 + size, &map);
+      Term* mp = take(3 + size);
+      const Term* old = boxed_val(map);
+      for (UWord i = 0; i < 3 + size; i++) mp[i] = old[i];
+      const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+      for (UWord j = 0, i = 0; j < n_; j++, i++) {
+        i = scan_to(ks, size, i, key(j));
+        mp[3 + i] = value(j);
+      }
+      return make_boxed(mp);
+    }
+    UWord added = 0;
+    {
+      const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+      UWord i = 0;
+      for (UWord j = 0; j < n_; j++) {
+        Term k = key(j);
+        int c = 1;
+        while (i < size && (c = term_compare_exact(ks[i], k)) < 0) i++;
+        if (i < size && c == 0) {
+          i++;
+        } else {
+          if (exact) return error(p_, am::badkey, k);
+          added++;
+        }
+      }
+    }
+    if (size + added > MAP_SMALL_LIMIT) return flat_to_hash(map);
+    UWord m = size + added;
+    reserve(added ? flatmap_words(m) : 3 + size, &map);
+    const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+    const Term* vs = flatmap_values(map);
+    Term* mp;
+    Term* kt = nullptr;
+    if (added) {
+      kt = take(1 + m);
+      kt[0] = make_header(m, Sub::Tuple);
+    }
+    mp = take(3 + m);
+    mp[0] = make_header(2 + m, Sub::Map);
+    mp[1] = (m << 2) | MAP_FLAT;
+    mp[2] = added ? make_boxed(kt) : flatmap_keys(map);
+    UWord i = 0, j = 0;
+    for (UWord o = 0; o < m; o++) {
+      int c = i == size ? 1 : j == n_ ? -1 : term_compare_exact(ks[i], key(j));
+      if (kt) kt[1 + o] = c <= 0 ? ks[i] : key(j);
+      mp[3 + o] = c < 0 ? vs[i] : value(j);
+      if (c <= 0) i++;
+      if (c >= 0) j++;
+    }
+    return make_boxed(mp);
+  }
+
+  // The index of key among ks[from..size) (size if it is not there).
+  static UWord scan_to(const Term* ks, UWord size, UWord from, Term key) {
+    UWord i = from;
+    if (is_immed(key)) {
+      while (i < size && ks[i] != key) i++;
+    } else {
+      while (i < size && !term_eq_exact(ks[i], key)) i++;
+    }
+    return i;
+  }
+  bool all_present_sorted(Term map) const {
+    UWord size = flatmap_size(map);
+    const Term* ks = tuple_val(flatmap_keys(map)) + 1;
+    UWord i = 0;
+    for (UWord j = 0; j < n_; j++, i++) {
+      i = scan_to(ks, size, i, key(j));
+      if (i == size) return false;
+    }
+    return true;
+  }
+
   // A flat map growing past MAP_SMALL_LIMIT: built whole.
   Term flat_to_hash(Term map) {
     HashmapBuilder b;
@@ -302,11 +383,13 @@ class PutInstr {
 
 }  // namespace
 
-Term map_put_instr(Process* p, UWord map_op, bool exact, const UWord* kv, UWord n, Term* x, unsigned live) {
+Term map_put_instr(Process* p, UWord map_op, unsigned mode, const UWord* kv, UWord n, Term* x, unsigned live) {
+  bool exact = mode & MAP_PUT_EXACT;
   Term map = operand_fetch(map_op, x, p->stop);
   if (!is_map(map)) return error(p, am::badmap, map);
   PutInstr put(p, x, live, kv, n);
   if (!is_flatmap(map)) return put.hash_put(map, exact);
+  if (mode & MAP_PUT_SORTED) return put.sorted_merge(map, exact);
   // Are all keys already present? Then the new map shares the keys tuple.
   bool all_present = true;
   for (UWord i = 0; i < n && all_present; i++) {

@@ -14,8 +14,10 @@ Term map_get(Term map, Term key);
 // put_map_assoc / put_map_exact: the map operand `map_op` updated with n
 // key/value operand pairs at kv. Collects garbage if needed (x[0..live)
 // are roots). NON_VALUE on error, with p->exc_* set: {badmap, M} or
-// {badkey, K}.
-Term map_put_instr(Process* p, UWord map_op, bool exact, const UWord* kv, UWord n, Term* x, unsigned live);
+// {badkey, K}. Mode: MAP_PUT_EXACT (put_map_exact), MAP_PUT_SORTED (the
+// keys are distinct and in term order).
+constexpr unsigned MAP_PUT_EXACT = 1, MAP_PUT_SORTED = 2;
+Term map_put_instr(Process* p, UWord map_op, unsigned mode, const UWord* kv, UWord n, Term* x, unsigned live);
 
 // maps:put/3: `map` with key => value (the map itself if that changes nothing).
 Term map_put(Process* p, Term map, Term key, Term value);

@@ -126,6 +126,7 @@ struct Process {
   bool max_heap_kill = true;
   bool max_heap_error_logger = true;
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
+  bool heap_grow = false;         // a major collection left the heap over 3/4 full: grow at the next one
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
 

@@ -116,14 +116,17 @@ Process* next_process(Scheduler* s) {
       std::lock_guard<std::mutex> lock(s->rq_lock);
       s->sleeping = true;
     }
-    g_sleeping.fetch_add(1, std::memory_order_seq_cst);
+    int sleeping = g_sleeping.fetch_add(1, std::memory_order_seq_cst) + 1;
     Process* p = steal(s, 2);
     {
       std::unique_lock<std::mutex> lock(s->rq_lock);
       if (!p) {
         lock.unlock();
         epoch_reclaim();
-        memory_trim_if_worthwhile();
+        // Only when the whole VM goes idle: trimming returns the free pages
+        // of every thread's arena, and a busy scheduler would fault them in
+        // again at its next collections.
+        if (sleeping == int(g_scheds.size())) memory_trim_if_worthwhile();
         lock.lock();
         s->rq_cv.wait(lock, [s] { return s->rq_len || s->woken; });
         p = pop_locked(s);
@@ -243,10 +246,12 @@ void scheduler_main(Scheduler* s) {
     s->busy.store(false, std::memory_order_relaxed);
     if (used_slice && g_scheds.size() > 1) balance(s);
     // More work than this scheduler can do soon (processes waiting behind
-    // one that uses whole slices, or several waiting): let a sleeper steal
-    // some. One process that just woke up is simply run next, here.
+    // one that used its whole slice and is queued again, or several
+    // waiting): let a sleeper steal some. A lone process, whether it just
+    // woke up or used its slice, is simply run next, here: moving it to
+    // another core would only cost its caches.
     size_t waiting = s->rq_len_hint.load(std::memory_order_relaxed);
-    if (waiting >= (used_slice ? 1u : 2u) && g_sleeping.load(std::memory_order_seq_cst) > 0)
+    if (waiting >= 2 && g_sleeping.load(std::memory_order_seq_cst) > 0)
       wake_sleeper(s);
     if (++since_reclaim == 64) {
       since_reclaim = 0;
