@@ -56,6 +56,7 @@ check pa -noshell -pa /nonexistent/dir -eval 'io:format("~p~n", [hd(code:get_pat
 check env_flag -noshell -env BEAMVM_CL_TEST yes -eval 'io:format("~p~n", [os:getenv("BEAMVM_CL_TEST")]), halt().'
 check kernel_param -noshell -kernel foo bar -eval 'io:format("~p~n", [application:get_env(kernel, foo)]), halt().'
 check boot_missing -noshell -boot no_such_boot_file
+check config_missing -noshell -config /nonexistent/x -eval 'halt().'
 check boot_clean -noshell -boot start_clean -eval 'io:format("~p~n", [lists:sort([A || {A, _, _} <- application:which_applications()])]), halt().'
 
 echo "$pass of $((pass + fail)) command lines behave as erl's"
