@@ -90,6 +90,10 @@ main() ->
     p(md5, hp_mod:module_info(md5)),
     p(bad_binary, erlang:load_module(hp_mod, <<"FOR1 not a beam file">>)),
     p(still_v4, hp_mod:vsn()),
+    p(load_binary_bad, code:load_binary(hp_mod, "hp_mod.beam", <<"FOR1 not a beam file either">>)),
+    p(still_v4_after_load_binary, hp_mod:vsn()),
+    p(load_binary_truncated, code:load_binary(hp_mod, "hp_mod.beam", binary:part(Bin4, 0, 100))),
+    p(still_v4_after_truncated, hp_mod:vsn()),
     p(wrong_name, erlang:load_module(other_name, Bin4)),
 
     %% delete_module: current becomes old; a second delete fails.
