@@ -161,8 +161,11 @@ RunResult interp_run(Scheduler* s, Process* p) {
     live_on_switch = entry_arity(p, I);             \
     goto context_switch;                            \
   } while (0)
+  // The stack top is saved first: building the reason may allocate, and
+  // halloc must not hand out words of the current stack frame.
 #define RAISE(cls, reason)          \
   do {                              \
+    SWAPOUT();                      \
     p->exc_class = (cls);           \
     p->exc_reason = (reason);       \
     goto handle_error;              \
@@ -452,6 +455,7 @@ L_make_fun: {
   FunEntry* fe = reinterpret_cast<FunEntry*>(I[1]);
   UWord n = I[3];
   // The environment is read before the destination is written.
+  SWAPOUT();  // halloc reads the stack top
   Term* hp = p->halloc(FUN_HEADER_WORDS + n);
   hp[0] = make_header(2 + n, Sub::Fun);
   hp[1] = reinterpret_cast<Term>(fe);
@@ -985,6 +989,7 @@ save_trace:
   goto find_handler;
 
 find_handler: {
+  SWAPOUT();  // raw_raise and erlang:raise/3 come here straight from their instruction
   p->exc_bif = nullptr;
   p->exc_bif_args = NON_VALUE;
   p->exc_error_info = NON_VALUE;
