@@ -128,6 +128,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // Makes `need` words free on the heap; x[0..live) survive.
 #define GC_TEST(need, live)                                         \
   do {                                                              \
+    SWAPOUT(); /* helpers after it allocate with p->halloc */       \
     if (size_t(E - p->htop) < size_t(need) || gc_stress) {          \
       SWAPOUT();                                                    \
       p->i = I;                                                     \
