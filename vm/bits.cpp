@@ -755,6 +755,13 @@ Term bs_append(Process* p, Term bin, UWord extra_bits, UWord unit, Term* why) {
     *why = atom_put("unit");
     return NON_VALUE;
   }
+  if (extra_bits == 0) {
+    // Appending nothing gives the binary itself, as in the reference
+    // (erts_debug:same/2 tells). Any segments left are empty.
+    p->bs_cur = const_cast<uint8_t*>(v.base);
+    p->bs_off = v.bit_offset + v.bit_size;
+    return bin;
+  }
   UWord new_bits = v.bit_size + extra_bits;
   UWord new_bytes = (new_bits + 7) / 8;
   // In place: a SubBin over a writable RefcBin that ends exactly where the

@@ -276,7 +276,9 @@ L_return:
   do {                                                                         \
     SWAPOUT();                                                                 \
     p->i = I;                                                                  \
+    p->fcalls = FCALLS;                                                        \
     r = reinterpret_cast<BifFn>(fn_word)(p, x);                                \
+    FCALLS = p->fcalls;                                                        \
     if (r == NON_VALUE) {                                                      \
       bif_failed = reinterpret_cast<const Export*>(export_word);               \
       bif_failed_args = x;                                                     \
@@ -332,7 +334,9 @@ L_call_bif_only: {
 L_call_bif_export: {
   const Export* e = reinterpret_cast<const Export*>(I[1]);
   SWAPOUT();
+  p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
   Term r = e->bif(p, x);
+  FCALLS = p->fcalls;
   if (r == NON_VALUE) {
     bif_failed = e;
     bif_failed_args = x;
