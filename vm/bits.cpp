@@ -336,6 +336,7 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
     }
     return true;
   }
+  if (bits > MAX_BIG_LIMBS * 64) return false;  // no integer is that wide
   // General: gather little-endian bytes of the field.
   size_t nbytes = (bits + 7) / 8;
   std::vector<uint8_t> le(nbytes, 0);

@@ -20,6 +20,7 @@
 #include "vm/bits.h"
 #include "vm/code_table.h"
 #include "vm/bignum.h"
+#include "vm/copy.h"
 #include "vm/compare.h"
 #include "vm/exception.h"
 #include "vm/gc.h"
@@ -943,7 +944,11 @@ L_loop_rec: {
     }
     if (!m) JUMP(I[1]);
   }
-  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used)
+  // A small message moves to the heap. What is copied is the whole term,
+  // which may be more than the fragment: an 'EXIT' or 'DOWN' tuple built on
+  // the heap around a reason in the fragment is copied too.
+  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used &&
+      size_t(E - p->htop) >= copy_size(m->term))
     message_to_heap(p, m);
   DST(I[2]) = m->term;
   NEXT(3);
