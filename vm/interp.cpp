@@ -981,7 +981,8 @@ L_wait_timeout: {
       return RunResult::Wait;
     }
     int64_t ms;
-    if (!term_to_int64(t, &ms) || ms < 0) {
+    if (!term_to_int64(t, &ms) || ms < 0 || ms > int64_t(0xFFFFFFFF)) {  // the reference's range
+      p->msg_save = &p->msg_first;  // the receive is over: the next starts at the front
       RAISE(ExcClass::Error, atom_put("timeout_value"));
     }
     if (ms == 0) NEXT(3);
