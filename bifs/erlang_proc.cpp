@@ -96,7 +96,7 @@ BIF_FN(erlang_raise_3) {
   if (!exc_class_from_atom(args[0], &c) || !exc_valid_stacktrace(args[2])) return raise_badarg(p);
   p->exc_class = c;
   p->exc_reason = args[1];
-  p->exc_stacktrace = args[2];
+  p->exc_stacktrace = exc_user_trace(p, c, args[2]);
   p->exc_keep_trace = true;
   return NON_VALUE;
 }

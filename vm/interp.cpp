@@ -864,7 +864,7 @@ L_raise: {
   Term trace = SRC(I[1]);
   Term value = SRC(I[2]);
   ExcClass c = ExcClass::Error;
-  if (exc_is_raw_trace(trace)) exc_class_from_atom(tuple_elem(trace, 2), &c);
+  exc_trace_class(trace, &c);
   p->exc_class = c;
   p->exc_reason = value;
   p->exc_stacktrace = trace;
@@ -882,7 +882,14 @@ L_raw_raise: {
   }
   p->exc_class = c;
   p->exc_reason = x[1];
-  p->exc_stacktrace = x[2];
+  // The trace records the class (a later rethrow takes it from there).
+  if (exc_is_raw_trace(x[2])) {
+    boxed_val(x[2])[2] = exc_class_atom(c);
+    p->exc_stacktrace = x[2];
+  } else {
+    SWAPOUT();
+    p->exc_stacktrace = exc_user_trace(p, c, x[2]);
+  }
   goto find_handler;
 }
 
