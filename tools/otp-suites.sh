@@ -76,13 +76,16 @@ erlc -o "$out/ebin" $incl "$conf"/ct_lite.erl "$conf"/ct.erl "$conf"/test_server
 helpers="erts_test_utils literal_area_collector_test"
 for h in $helpers; do
   [ -f "$out/ebin/$h.beam" ] && [ "$out/ebin/$h.beam" -nt "$tdir/$h.erl" ] || \
-    erlc -o "$out/ebin" $incl "$tdir/$h.erl" > /dev/null
+    (cd "$tdir" && erlc -o "$out/ebin" $incl "$h.erl") > /dev/null
 done
 for s in "$@"; do
   f=$tdir/${s}_SUITE.erl
   [ -f "$f" ] || { echo "no suite $f" >&2; exit 1; }
   b=$out/ebin/${s}_SUITE.beam
-  [ -f "$b" ] && [ "$b" -nt "$f" ] || erlc -o "$out/ebin" $incl "$f" > "$out/results/$s.erlc" 2>&1 || { cat "$out/results/$s.erlc"; exit 1; }
+  # compiled from the test directory, so that the modules' file names are
+  # relative, as under common_test (some cases check stack trace locations)
+  [ -f "$b" ] && [ "$b" -nt "$f" ] || (cd "$tdir" && erlc -o "$out/ebin" $incl "${s}_SUITE.erl") \
+    > "$out/results/$s.erlc" 2>&1 || { cat "$out/results/$s.erlc"; exit 1; }
 done
 
 # a fresh copy of a suite's data dir, its Erlang sources compiled in place
