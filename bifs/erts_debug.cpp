@@ -148,6 +148,7 @@ BIF_FN(erts_debug_set_internal_state_2) {
     return am::true_;
   }
   if (what == "wait") return am::ok;  // nothing is deallocated lazily here
+  if (what == "force_gc") return is_pid(args[1]) ? am::true_ : raise_badarg(p);  // collections happen as needed
   return raise_badarg(p);
 }
 
