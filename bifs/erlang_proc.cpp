@@ -96,7 +96,7 @@ BIF_FN(erlang_raise_3) {
   if (!exc_class_from_atom(args[0], &c) || !exc_valid_stacktrace(args[2])) return raise_badarg(p);
   p->exc_class = c;
   p->exc_reason = args[1];
-  p->exc_stacktrace = args[2];
+  p->exc_stacktrace = exc_user_trace(p, c, args[2]);
   p->exc_keep_trace = true;
   return NON_VALUE;
 }
@@ -153,7 +153,14 @@ BIF_FN(erlang_halt_0) {
 }
 BIF_FN(erlang_halt_1) { return do_halt(p, args[0]); }
 BIF_FN(erlang_halt_2) {
+  // Options: a proper list of {flush, boolean()}.
   if (list_length(args[1]) < 0) return raise_badarg(p);
+  for (Term l = args[1]; is_list(l); l = cdr(l)) {
+    Term o = car(l);
+    if (!is_tuple(o) || tuple_arity(o) != 2 || tuple_elem(o, 1) != atom_put("flush") ||
+        (tuple_elem(o, 2) != am::true_ && tuple_elem(o, 2) != am::false_))
+      return raise_badarg(p);
+  }
   return do_halt(p, args[0]);
 }
 

@@ -136,7 +136,12 @@ Term item_value(Process* t, Term item, bool self) {
                    t->msg_len * sizeof(Message) + t->dict.capacity() * sizeof(Term);
     return make_integer(t, int64_t(bytes));
   }
-  if (k == "reductions") return make_integer(t, int64_t(t->reductions));
+  if (k == "reductions") {
+    // Asking about oneself includes this time slice so far (the
+    // interpreter leaves its reductions left in fcalls for a BIF).
+    int64_t slice = self ? int64_t(CONTEXT_REDS - t->fcalls) : 0;
+    return make_integer(t, int64_t(t->reductions) + std::max<int64_t>(slice, 0));
+  }
   if (k == "garbage_collection") return gc_info(t);
   if (k == "garbage_collection_info") {
     return list_of(t, {make_tuple(t, {atom_put("heap_size"), make_integer(t, int64_t(t->heap_sz))}),

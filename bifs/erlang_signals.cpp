@@ -109,7 +109,10 @@ BIF_FN(erlang_demonitor_2) {
     else return raise_badarg(p);
   }
   bool was_active = demonitor_process(p, ref);
-  if (flush) {
+  if (flush && !was_active) {
+    // (An active monitor has no 'DOWN' anywhere: a MonitorDown signal for
+    // it arriving later finds no monitor and is dropped. So the message
+    // queue is scanned only when the monitor had ended.)
     // A 'DOWN' for it may be on its way: take in what has arrived, then
     // remove {_, Ref, _, _, _}.
     if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {

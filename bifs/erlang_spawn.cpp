@@ -7,6 +7,7 @@
 #include "vm/copy.h"
 #include "vm/map.h"
 #include "vm/registry.h"
+#include "vm/scheduler.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
 
@@ -107,6 +108,10 @@ bool parse_spawn_opts(Term list, SpawnOpts* o) {
       } else if (k == am::message_queue_data) {
         if (v != am::on_heap && v != am::off_heap) return false;
         o->off_heap_msgq = v == am::off_heap;
+      } else if (k == atom_put("scheduler")) {
+        // {scheduler, N}: accepted for 0..schedulers; processes are not
+        // bound to a scheduler here (work stealing moves them anyway).
+        if (!is_small(v) || small_val(v) < 0 || small_val(v) > SWord(scheduler_count())) return false;
       } else {
         return false;
       }

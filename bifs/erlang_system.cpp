@@ -11,6 +11,7 @@
 #include "vm/atom_table.h"
 #include "vm/process_table.h"
 #include "vm/scheduler.h"
+#include "vm/signals.h"
 #include "vm/system_logger.h"
 #include "vm/vm.h"
 
@@ -43,8 +44,54 @@ Term os_version(Process* p) {
 
 }  // namespace
 
+namespace {
+
+// Memory figures for erlang:memory/0,1 (Erlang code in the erlang module,
+// which reads allocator statistics). There are no allocators of the
+// reference's kind here: the figures are estimates from the resident size
+// and the number of processes and atoms, shaped as those statistics are.
+struct MemEstimate {
+  int64_t total, processes, atoms, code;
+};
+
+MemEstimate mem_estimate() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  MemEstimate m;
+  m.total = int64_t(resident) * 4096;
+  m.processes = int64_t(process_table().count()) * 2800;
+  m.atoms = int64_t(AtomTable::global().count()) * 48;
+  m.code = m.total / 4;
+  if (m.total < m.processes + m.atoms + m.code) m.total = m.processes + m.atoms + m.code;
+  return m;
+}
+
+// {Alloc, true, [{mbcs, [{blocks, [{Alloc, [{size, Bytes}]}]}]}]}
+Term alloc_stats(Process* p, const char* alloc, int64_t bytes) {
+  Term a = atom_put(alloc);
+  Term size = make_cons(p, make_tuple(p, {atom_put("size"), make_integer(p, bytes)}), NIL);
+  Term blocks = make_cons(p, make_tuple(p, {atom_put("blocks"), make_cons(p, make_tuple(p, {a, size}), NIL)}), NIL);
+  Term mbcs = make_cons(p, make_tuple(p, {atom_put("mbcs"), blocks}), NIL);
+  return make_tuple(p, {a, am::true_, mbcs});
+}
+
+}  // namespace
+
 BIF_FN(erlang_system_info_1) {
   Term item = args[0];
+  if (is_tuple(item) && tuple_arity(item) == 3 && tuple_elem(item, 1) == atom_put("memory_internal")) {
+    // {memory_internal, Ref, Allocs}: one reply message, as from the
+    // single aux thread erts_internal:no_aux_work_threads/0 reports.
+    MemEstimate m = mem_estimate();
+    Term data = make_cons(p, alloc_stats(p, "eheap_alloc", m.processes),
+                          make_cons(p, alloc_stats(p, "sys_alloc", m.total - m.processes), NIL));
+    Term msg = make_tuple(p, {tuple_elem(item, 2), make_small(0), data});
+    signal_send(p->id, signal_new(SigKind::Message, p->id, msg));
+    return am::true_;
+  }
   if (is_tuple(item) && tuple_arity(item) == 2 && tuple_elem(item, 1) == atom_put("wordsize")) {
     Term k = tuple_elem(item, 2);
     if (k == atom_put("internal") || k == atom_put("external")) return make_small(8);
@@ -74,6 +121,12 @@ BIF_FN(erlang_system_info_1) {
     return make_string(p, v);
   }
   if (k == "break_ignored") return am::false_;
+  if (k == "alloc_util_allocators") return make_cons(p, atom_put("eheap_alloc"), make_cons(p, atom_put("sys_alloc"), NIL));
+  if (k == "allocated_areas") {
+    MemEstimate m = mem_estimate();
+    return make_cons(p, make_tuple(p, {atom_put("atom_space"), make_integer(p, m.atoms), make_integer(p, m.atoms)}),
+                     make_cons(p, make_tuple(p, {atom_put("loaded_code"), make_integer(p, m.code)}), NIL));
+  }
   if (k == "system_logger") return system_logger_get();
   if (k == "outstanding_system_requests_limit") return outstanding_system_requests_limit();
   if (k == "backtrace_depth") return raise_badarg(p);  // as the reference: a flag, not an info item
@@ -111,4 +164,12 @@ BIF_FN(erlang_system_info_1) {
   return raise_badarg(p);  // not known here (yet): fails loudly
 }
 
+}  // namespace bvm
+
+namespace bvm {
+BIF_FN(erts_internal_no_aux_work_threads_0) {
+  (void)p;
+  (void)args;
+  return make_small(2);
+}
 }  // namespace bvm

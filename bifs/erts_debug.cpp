@@ -6,6 +6,9 @@
 // takes on the reference's heap. Our objects mostly have the same sizes;
 // where they differ (sub-binaries, funs, external identifiers) the
 // reference's sizes are used (hash trie nodes have no kind word there).
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "bifs/bif.h"
@@ -115,6 +118,46 @@ BIF_FN(erts_internal_map_to_tuple_keys_1) {
   if (!is_map(args[0])) return raise_error_tuple(p, am::badmap, args[0]);
   if (!is_flatmap(args[0])) return raise_badarg(p);
   return flatmap_keys(args[0]);
+}
+
+// erts_debug:set_internal_state/2 and get_internal_state/1: the
+// reference's hooks for its own tests. Both raise undef until
+// set_internal_state(available_internal_state, true) enables them. Only the
+// items that make sense here are answered; others are badarg.
+namespace {
+std::atomic<bool> internal_state_available{false};
+}
+
+BIF_FN(erts_debug_set_internal_state_2) {
+  std::string_view what = is_atom(args[0]) ? atom_text(args[0]) : std::string_view();
+  if (what == "available_internal_state" && (args[1] == am::true_ || args[1] == am::false_)) {
+    bool prev = internal_state_available.exchange(args[1] == am::true_);
+    return prev ? am::true_ : am::false_;
+  }
+  if (!internal_state_available.load()) return raise_error(p, atom_put("undef"));
+  int64_t n;
+  if (what == "reds_left") {
+    // The interpreter takes the count back after the call (CALL_BIF).
+    if (!term_to_int64(args[1], &n) || n < 1) return raise_badarg(p);
+    p->fcalls = int(std::min<int64_t>(n, CONTEXT_REDS));
+    return am::true_;
+  }
+  if (what == "sleep") {  // blocks the scheduler, as in the reference
+    if (!term_to_int64(args[1], &n) || n < 0) return raise_badarg(p);
+    std::this_thread::sleep_for(std::chrono::milliseconds(n));
+    return am::true_;
+  }
+  if (what == "wait") return am::ok;  // nothing is deallocated lazily here
+  if (what == "force_gc") return is_pid(args[1]) ? am::true_ : raise_badarg(p);  // collections happen as needed
+  return raise_badarg(p);
+}
+
+BIF_FN(erts_debug_get_internal_state_1) {
+  if (!internal_state_available.load()) return raise_error(p, atom_put("undef"));
+  std::string_view what = is_atom(args[0]) ? atom_text(args[0]) : std::string_view();
+  if (what == "available_internal_state") return am::true_;
+  if (what == "reds_left") return make_small(std::max(p->fcalls, 0));
+  return raise_badarg(p);
 }
 
 }  // namespace bvm

@@ -337,9 +337,11 @@ bool Parser::decode_operand(CompactReader& r, Operand* out, bool in_list) {
   out->extra = 0;
   switch (v.tag) {
     case CTag::U:
-      if (v.big) return bad("unsigned operand too large");
+      // A size too large for a word (bs_test_tail2 of 1 bsl 64 bits, say)
+      // saturates: no binary is that long, so such a test simply fails,
+      // as in the reference, and an index that large is rejected later.
       out->kind = OpKind::U;
-      out->val = v.value;
+      out->val = v.big ? INT64_MAX : v.value;
       return true;
     case CTag::I:
       if (v.big) {

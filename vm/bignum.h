@@ -13,9 +13,10 @@
 
 namespace bvm {
 
-// Maximum limbs of a bignum (the reference's limit: about 2^26 bits). Results
-// beyond it raise system_limit.
-constexpr UWord MAX_BIG_LIMBS = (UWord(1) << 26) / 64 + 1;
+// Maximum limbs of a bignum: the reference's limit, 2^19 - 1 words
+// (33554368 bits). Results beyond it raise system_limit; bit syntax matches
+// of wider integers fail.
+constexpr UWord MAX_BIG_LIMBS = (UWord(1) << 19) - 1;
 
 inline UWord big_words(UWord limbs) { return 1 + limbs; }
 

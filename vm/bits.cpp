@@ -331,6 +331,7 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
     }
     return true;
   }
+  if (bits > MAX_BIG_LIMBS * 64) return false;  // no integer is that wide
   // General: gather little-endian bytes of the field.
   size_t nbytes = (bits + 7) / 8;
   std::vector<uint8_t> le(nbytes, 0);
@@ -763,6 +764,13 @@ Term bs_append(Process* p, Term bin, UWord extra_bits, UWord unit, Term* why) {
   if (unit > 1 && v.bit_size % unit) {
     *why = atom_put("unit");
     return NON_VALUE;
+  }
+  if (extra_bits == 0) {
+    // Appending nothing gives the binary itself, as in the reference
+    // (erts_debug:same/2 tells). Any segments left are empty.
+    p->bs_cur = const_cast<uint8_t*>(v.base);
+    p->bs_off = v.bit_offset + v.bit_size;
+    return bin;
   }
   UWord new_bits = v.bit_size + extra_bits;
   UWord new_bytes = (new_bits + 7) / 8;

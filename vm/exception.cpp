@@ -196,7 +196,25 @@ void exc_save_trace(Process* p, const UWord* pc, const Term* x, const Term* func
   p->exc_stacktrace = make_boxed(hp);
 }
 
+namespace {
+Term am_user_trace_tag() {
+  static const Term a = atom_put("$user_trace");
+  return a;
+}
+bool is_user_trace(Term t) { return is_tuple(t) && tuple_arity(t) == 3 && tuple_elem(t, 1) == am_user_trace_tag(); }
+}  // namespace
+
+Term exc_user_trace(Process* p, ExcClass c, Term list) {
+  return make_tuple(p, {am_user_trace_tag(), exc_class_atom(c), list});
+}
+
+bool exc_trace_class(Term trace, ExcClass* out) {
+  if (exc_is_raw_trace(trace) || is_user_trace(trace)) return exc_class_from_atom(tuple_elem(trace, 2), out);
+  return false;
+}
+
 Term exc_build_stacktrace(Process* p, Term trace) {
+  if (is_user_trace(trace)) return tuple_elem(trace, 3);
   if (!exc_is_raw_trace(trace)) return trace;
   Term current_t = tuple_elem(trace, RT_CURRENT);
   Term pc_t = tuple_elem(trace, RT_PC);

@@ -33,6 +33,11 @@ const UWord* exc_find_handler(Process* p);
 // A raw trace (or an already built list, returned as is) as a list.
 Term exc_build_stacktrace(Process* p, Term trace);
 bool exc_is_raw_trace(Term t);
+// A stack trace given by erlang:raise/3, kept with its class so that a
+// rethrow (the raise instruction of try ... after) keeps the class too.
+Term exc_user_trace(Process* p, ExcClass c, Term list);
+// The class a raw or user trace records; false for anything else.
+bool exc_trace_class(Term trace, ExcClass* out);
 
 // The exit reason of a process that did not catch its exception:
 // error -> {Reason, Stack}, exit -> Reason, throw -> {{nocatch, V}, Stack}.

@@ -20,6 +20,7 @@
 #include "vm/bits.h"
 #include "vm/code_table.h"
 #include "vm/bignum.h"
+#include "vm/copy.h"
 #include "vm/compare.h"
 #include "vm/exception.h"
 #include "vm/gc.h"
@@ -134,6 +135,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
   // Makes `need` words free on the heap; x[0..live) survive.
 #define GC_TEST(need, live)                                         \
   do {                                                              \
+    SWAPOUT(); /* helpers after it allocate with p->halloc */       \
     if (UNLIKELY(size_t(E - p->htop) < size_t(need) || gc_stress)) {\
       SWAPOUT();                                                    \
       p->i = I;                                                     \
@@ -272,7 +274,9 @@ L_return:
   do {                                                                         \
     SWAPOUT();                                                                 \
     p->i = I;                                                                  \
+    p->fcalls = FCALLS;                                                        \
     r = reinterpret_cast<BifFn>(fn_word)(p, x);                                \
+    FCALLS = p->fcalls;                                                        \
     if (r == NON_VALUE) {                                                      \
       bif_failed = reinterpret_cast<const Export*>(export_word);               \
       bif_failed_args = x;                                                     \
@@ -328,7 +332,9 @@ L_call_bif_only: {
 L_call_bif_export: {
   const Export* e = reinterpret_cast<const Export*>(I[1]);
   SWAPOUT();
+  p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
   Term r = e->bif(p, x);
+  FCALLS = p->fcalls;
   if (r == NON_VALUE) {
     bif_failed = e;
     bif_failed_args = x;
@@ -694,7 +700,7 @@ L_raise: {
   Term trace = SRC(I[1]);
   Term value = SRC(I[2]);
   ExcClass c = ExcClass::Error;
-  if (exc_is_raw_trace(trace)) exc_class_from_atom(tuple_elem(trace, 2), &c);
+  exc_trace_class(trace, &c);
   p->exc_class = c;
   p->exc_reason = value;
   p->exc_stacktrace = trace;
@@ -712,7 +718,14 @@ L_raw_raise: {
   }
   p->exc_class = c;
   p->exc_reason = x[1];
-  p->exc_stacktrace = x[2];
+  // The trace records the class (a later rethrow takes it from there).
+  if (exc_is_raw_trace(x[2])) {
+    boxed_val(x[2])[2] = exc_class_atom(c);
+    p->exc_stacktrace = x[2];
+  } else {
+    SWAPOUT();
+    p->exc_stacktrace = exc_user_trace(p, c, x[2]);
+  }
   goto find_handler;
 }
 
@@ -774,7 +787,11 @@ L_loop_rec: {
     }
     if (!m) JUMP(I[1]);
   }
-  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used)
+  // A small message moves to the heap. What is copied is the whole term,
+  // which may be more than the fragment: an 'EXIT' or 'DOWN' tuple built on
+  // the heap around a reason in the fragment is copied too.
+  if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used &&
+      size_t(E - p->htop) >= copy_size(m->term))
     message_to_heap(p, m);
   DST(I[2]) = m->term;
   NEXT(3);
@@ -807,7 +824,8 @@ L_wait_timeout: {
       return RunResult::Wait;
     }
     int64_t ms;
-    if (!term_to_int64(t, &ms) || ms < 0) {
+    if (!term_to_int64(t, &ms) || ms < 0 || ms > int64_t(0xFFFFFFFF)) {  // the reference's range
+      p->msg_save = &p->msg_first;  // the receive is over: the next starts at the front
       RAISE(ExcClass::Error, atom_put("timeout_value"));
     }
     if (ms == 0) NEXT(3);

@@ -353,6 +353,14 @@ class PutInstr {
   // A hash map: one pair at a time. NON_VALUE (with the exception set) if
   // an exact update misses a key.
   Term hash_put(Term map, bool exact) {
+    if (exact) {  // the least missing key, as for flat maps
+      Term missing = NON_VALUE;
+      for (UWord i = 0; i < n_; i++) {
+        Term k = key(i);
+        if (map_get(map, k) == NON_VALUE && (missing == NON_VALUE || term_compare_exact(k, missing) < 0)) missing = k;
+      }
+      if (missing != NON_VALUE) return error(p_, am::badkey, missing);
+    }
     for (UWord i = 0; i < n_; i++) {
       HashmapUpdate u;
       HashmapUpdate::Result r = u.plan_put(map, key(i), value(i), exact);
@@ -392,11 +400,16 @@ Term map_put_instr(Process* p, UWord map_op, unsigned mode, const UWord* kv, UWo
   if (mode & MAP_PUT_SORTED) return put.sorted_merge(map, exact);
   // Are all keys already present? Then the new map shares the keys tuple.
   bool all_present = true;
-  for (UWord i = 0; i < n && all_present; i++) {
-    if (flatmap_index(map, put.key(i)) < 0) {
-      if (exact) return error(p, am::badkey, put.key(i));
-      all_present = false;
+  for (UWord i = 0; i < n && all_present; i++)
+    if (flatmap_index(map, put.key(i)) < 0) all_present = false;
+  if (exact && !all_present) {
+    // The reference checks the keys in key order: it names the least missing one.
+    Term missing = NON_VALUE;
+    for (UWord i = 0; i < n; i++) {
+      Term k = put.key(i);
+      if (flatmap_index(map, k) < 0 && (missing == NON_VALUE || term_compare_exact(k, missing) < 0)) missing = k;
     }
+    return error(p, am::badkey, missing);
   }
   if (all_present || flatmap_size(map) + n <= MAP_SMALL_LIMIT) return put.flat_merge(map, all_present);
   return put.flat_to_hash(map);

@@ -1,0 +1,2 @@
+%% Used only when common_test is not installed (see ct.hrl here).
+-record(event, {name, node, data}).
