@@ -790,8 +790,10 @@ L_loop_rec: {
   // A small message moves to the heap. What is copied is the whole term,
   // which may be more than the fragment: an 'EXIT' or 'DOWN' tuple built on
   // the heap around a reason in the fragment is copied too.
+  // (A term whose top lies in the fragment is all in it: no need to size it.)
   if (m->frag && !m->frag_merged && m->frag->used <= SMALL_MESSAGE && size_t(E - p->htop) >= m->frag->used &&
-      size_t(E - p->htop) >= copy_size(m->term))
+      (is_immed(m->term) || m->frag->contains(reinterpret_cast<const Term*>(m->term & ~UWord(3))) ||
+       size_t(E - p->htop) >= copy_size(m->term)))
     message_to_heap(p, m);
   DST(I[2]) = m->term;
   NEXT(3);
