@@ -40,6 +40,8 @@ bool non_neg(Term t, size_t* out) {
 size_t normal_min_heap(size_t words) { return next_heap_size(words < 233 ? 233 : words); }
 size_t normal_min_vheap(size_t words) { return next_heap_size(words < 46422 ? 46422 : words); }
 
+}  // namespace
+
 // max_heap_size: a size, or #{size => N, kill => B, error_logger => B}.
 bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log) {
   if (is_small(t)) return non_neg(t, size);
@@ -65,6 +67,8 @@ Term max_heap_map(Process* p, size_t size, bool kill, bool log) {
   Term vals[] = {log ? am::true_ : am::false_, kill ? am::true_ : am::false_, make_integer(p, int64_t(size))};
   return map_from_pairs(p->halloc(flatmap_words(3)), keys, vals, 3);
 }
+
+namespace {
 
 // Monitor options of {monitor, Opts}: [{tag, T}].
 bool parse_monitor_opts(Term opts, SpawnOpts* o) {

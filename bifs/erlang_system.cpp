@@ -121,6 +121,10 @@ BIF_FN(erlang_system_info_1) {
     return make_string(p, v);
   }
   if (k == "break_ignored") return am::false_;
+  if (k == "max_heap_size") {
+    MaxHeapDefault d = max_heap_default();
+    return max_heap_map(p, d.size, d.kill, d.error_logger);
+  }
   if (k == "alloc_util_allocators") return make_cons(p, atom_put("eheap_alloc"), make_cons(p, atom_put("sys_alloc"), NIL));
   if (k == "allocated_areas") {
     MemEstimate m = mem_estimate();
