@@ -1192,6 +1192,9 @@ yield_now:
     p->hibernate_pending = false;
     p->gc_pending = false;
     p->stop = p->hend - 1;
+    // Its return address: a tail call of hibernate already "returned"
+    // through it, which cleared it.
+    p->stop[0] = reinterpret_cast<Term>(normal_exit_code());
     p->msg_save = &p->msg_first;
     gc_collect_major(p, 0, p->arg_reg, p->arity);
     p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
