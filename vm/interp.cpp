@@ -98,6 +98,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
 
   Term* x = s->x;
   double* fr = s->fr;
+  p->hibernated = false;
   const UWord* I = p->i;
   Term* E = p->stop;
   int FCALLS = CONTEXT_REDS;
@@ -1195,6 +1196,7 @@ yield_now:
     // Its return address: a tail call of hibernate already "returned"
     // through it, which cleared it.
     p->stop[0] = reinterpret_cast<Term>(normal_exit_code());
+    p->hibernated = true;
     p->msg_save = &p->msg_first;
     gc_collect_major(p, 0, p->arg_reg, p->arity);
     p->reductions += uint64_t(CONTEXT_REDS - FCALLS);

@@ -128,6 +128,7 @@ struct Process {
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
+  bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction
