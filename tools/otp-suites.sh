@@ -94,9 +94,10 @@ for s in "$@"; do
 done
 
 # a fresh copy of a suite's data dir, its Erlang sources compiled in place
-prepare_data() {
-  d=$out/data/$1_SUITE_data
+prepare_data() {  # SUITE VM
+  d=$out/data/$2/$1_SUITE_data
   rm -rf "$d"
+  mkdir -p "$(dirname "$d")"
   if [ -d "$tdir/$1_SUITE_data" ]; then
     cp -r "$tdir/$1_SUITE_data" "$d"
     for e in "$d"/*.erl; do
@@ -110,7 +111,7 @@ prepare_data() {
 
 run_suite() {  # VM_NAME VM_COMMAND SUITE
   name=$1 vm=$2 s=$3
-  data=$(prepare_data "$s")
+  data=$(prepare_data "$s" "$name")
   priv=$out/priv/$s.$name
   rm -rf "$priv"; mkdir -p "$priv"
   res=$out/results/$s.$name.txt
