@@ -851,14 +851,18 @@ L_update_record: {
   // ==================================================================
   // errors
 L_badmatch:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::badmatch, SRC(I[1])}));
 L_case_end:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::case_clause, SRC(I[1])}));
 L_if_end:
   RAISE(ExcClass::Error, am::if_clause);
 L_try_case_end:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::try_clause, SRC(I[1])}));
 L_badrecord:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::badrecord, SRC(I[1])}));
 L_raise: {
   // Old-style rethrow: (raw) stack trace, value. The class comes from the trace.
