@@ -73,6 +73,9 @@ Term make_uinteger(Process* p, uint64_t v);
 Term make_float(Process* p, double d);
 // Reads an integer that fits int64 (false for bignums beyond it and non-integers).
 bool term_to_int64(Term t, int64_t* out);
+// max_heap_size option values (bifs/erlang_spawn.cpp): a size or a map.
+bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log);
+Term max_heap_map(Process* p, size_t size, bool kill, bool log);
 // Reads a non-negative integer that fits uint64.
 bool term_to_uint64(Term t, uint64_t* out);
 // Length of a proper list; -1 if not a proper list.

@@ -85,6 +85,7 @@ Term item_value(Process* t, Term item, bool self) {
     return n == NON_VALUE ? NIL : n;
   }
   if (k == "current_function") {
+    if (t->hibernated) return make_tuple(t, {am::erlang, atom_put("hibernate"), make_small(3)});
     const Term* mfa = code_mfa_at(t->i);
     return mfa ? mfa_tuple(t, mfa) : mfa_tuple(t, t->initial_mfa);
   }

@@ -59,9 +59,25 @@ static Term do_monitor(Process* p, Term type, Term item, Term opts) {
   const AliasMode* a = with_alias ? &mode : nullptr;
   if (type == atom_put("port")) {
     if (is_local_port(item)) return monitor_process(p, item, NON_VALUE, tag, a);
-    return raise_badarg(p);  // registered port names and other nodes' ports: not yet
+    if (is_atom(item)) {
+      Term port = registry_whereis(item);
+      if (is_local_port(port)) return monitor_process(p, port, item, tag, a);
+      // No such port: the monitor fires at once.
+      RefNumbers r = new_ref_numbers();
+      Term ref = make_ref_term(p, r);
+      Term down = make_tuple(p, {tag, ref, type, make_tuple(p, {item, local_node()->name}), am::noproc});
+      signal_send(p->id, signal_new(SigKind::Message, p->id, down));
+      return ref;
+    }
+    return raise_badarg(p);  // other nodes' ports: not yet
   }
-  if (type != am::process) return raise_badarg(p);  // time_offset: not yet
+  if (type == atom_put("time_offset")) {
+    // The time warp mode is no_time_warp: the offset never changes, so
+    // this monitor never fires.
+    if (item != atom_put("clock_service")) return raise_badarg(p);
+    return make_ref_term(p, new_ref_numbers());
+  }
+  if (type != am::process) return raise_badarg(p);
   if (is_local_pid(item)) return monitor_process(p, item, NON_VALUE, tag, a);
   if (is_atom(item)) {
     Term pid = registry_whereis(item);

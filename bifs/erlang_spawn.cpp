@@ -40,6 +40,8 @@ bool non_neg(Term t, size_t* out) {
 size_t normal_min_heap(size_t words) { return next_heap_size(words < 233 ? 233 : words); }
 size_t normal_min_vheap(size_t words) { return next_heap_size(words < 46422 ? 46422 : words); }
 
+}  // namespace
+
 // max_heap_size: a size, or #{size => N, kill => B, error_logger => B}.
 bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log) {
   if (is_small(t)) return non_neg(t, size);
@@ -65,6 +67,8 @@ Term max_heap_map(Process* p, size_t size, bool kill, bool log) {
   Term vals[] = {log ? am::true_ : am::false_, kill ? am::true_ : am::false_, make_integer(p, int64_t(size))};
   return map_from_pairs(p->halloc(flatmap_words(3)), keys, vals, 3);
 }
+
+namespace {
 
 // Monitor options of {monitor, Opts}: [{tag, T}].
 bool parse_monitor_opts(Term opts, SpawnOpts* o) {
@@ -215,6 +219,11 @@ BIF_FN(erlang_process_flag_2) {
     if (value == am::true_) p->flags |= PF_TRAP_EXIT;
     else p->flags &= ~PF_TRAP_EXIT;
     return old;
+  }
+  if (flag == atom_put("scheduler")) {
+    // Binding to a scheduler is accepted and not acted on (see spawn_opt).
+    if (!is_small(value) || small_val(value) < 0 || small_val(value) > SWord(scheduler_count())) return raise_badarg(p);
+    return make_small(0);
   }
   if (flag == am::priority) {
     uint8_t prio;
@@ -460,6 +469,65 @@ BIF_FN(erlang_processes_0) {
   Term l = NIL;
   for (size_t i = pids.size(); i-- > 0;) l = make_cons(p, pids[i], l);
   return l;
+}
+
+}  // namespace bvm
+
+namespace bvm {
+
+// erts_internal:spawn_request(M, F, A, Opts): spawns at once and answers
+// with a message {ReplyTag, ReqId, ok, Pid} (or {.., error, Reason}), as the
+// reply option asks. A monitor asked for has the request's reference.
+// Returns the reference, or the atoms badarg / badopt for erlang.erl to raise.
+BIF_FN(erts_internal_spawn_request_4) {
+  if (!is_atom(args[0]) || !is_atom(args[1]) || list_length(args[2]) < 0 || list_length(args[3]) < 0)
+    return am::badarg;
+  static const Term am_reply_tag = atom_put("reply_tag"), am_reply = atom_put("reply"),
+                    am_spawn_reply = atom_put("spawn_reply"), am_yes = atom_put("yes"),
+                    am_no = atom_put("no"), am_error_only = atom_put("error_only"),
+                    am_success_only = atom_put("success_only");
+  Term tag = am_spawn_reply, reply = am_yes;
+  bool bad_reply = false;
+  // The options without reply_tag and reply, for parse_spawn_opts.
+  Term rest = NIL;
+  for (Term l = args[3]; is_list(l); l = cdr(l)) {
+    Term e = car(l);
+    if (is_tuple(e) && tuple_arity(e) == 2 && tuple_elem(e, 1) == am_reply_tag) {
+      tag = tuple_elem(e, 2);
+    } else if (is_tuple(e) && tuple_arity(e) == 2 && tuple_elem(e, 1) == am_reply) {
+      Term v = tuple_elem(e, 2);
+      if (v != am_yes && v != am_no && v != am_error_only && v != am_success_only) bad_reply = true;
+      else reply = v;
+    } else {
+      rest = make_cons(p, e, rest);
+    }
+  }
+  if (bad_reply) reply = am_yes;
+  // Bad options are answered, as spawn failures are, by an error reply.
+  SpawnOpts o;
+  Term error = NON_VALUE;
+  Term ref = NON_VALUE;
+  Process* child = nullptr;
+  if (bad_reply || !parse_spawn_opts(rest, &o)) {
+    error = atom_put("badopt");
+  } else {
+    child = process_spawn(p, args[0], args[1], args[2], o, &ref);
+    if (!child) error = am::system_limit;
+  }
+  if (ref == NON_VALUE) ref = make_ref_term(p, new_ref_numbers());
+  Term msg = NON_VALUE;
+  if (child && (reply == am_yes || reply == am_success_only))
+    msg = make_tuple(p, {tag, ref, am::ok, child->id});
+  else if (!child && (reply == am_yes || reply == am_error_only))
+    msg = make_tuple(p, {tag, ref, am::error, error});
+  if (msg != NON_VALUE) signal_send(p->id, signal_new(SigKind::Message, p->id, msg));
+  return ref;
+}
+
+// The reply of a local spawn request was sent when it was made.
+BIF_FN(erlang_spawn_request_abandon_1) {
+  if (!is_ref(args[0])) return raise_badarg(p);
+  return am::false_;
 }
 
 }  // namespace bvm

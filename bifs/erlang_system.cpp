@@ -85,9 +85,19 @@ BIF_FN(erlang_system_info_1) {
   if (is_tuple(item) && tuple_arity(item) == 3 && tuple_elem(item, 1) == atom_put("memory_internal")) {
     // {memory_internal, Ref, Allocs}: one reply message, as from the
     // single aux thread erts_internal:no_aux_work_threads/0 reports.
+    // Only the allocators asked for; others are {Alloc, false} (disabled).
     MemEstimate m = mem_estimate();
-    Term data = make_cons(p, alloc_stats(p, "eheap_alloc", m.processes),
-                          make_cons(p, alloc_stats(p, "sys_alloc", m.total - m.processes), NIL));
+    Term data = NIL;
+    Term allocs = tuple_elem(item, 3);
+    if (list_length(allocs) < 0) return raise_badarg(p);
+    for (Term l = allocs; is_list(l); l = cdr(l)) {
+      Term a = car(l);
+      Term e;
+      if (a == atom_put("eheap_alloc")) e = alloc_stats(p, "eheap_alloc", m.processes);
+      else if (a == atom_put("sys_alloc")) e = alloc_stats(p, "sys_alloc", m.total - m.processes);
+      else e = make_tuple(p, {a, am::false_});
+      data = make_cons(p, e, data);
+    }
     Term msg = make_tuple(p, {tuple_elem(item, 2), make_small(0), data});
     signal_send(p->id, signal_new(SigKind::Message, p->id, msg));
     return am::true_;
@@ -121,6 +131,10 @@ BIF_FN(erlang_system_info_1) {
     return make_string(p, v);
   }
   if (k == "break_ignored") return am::false_;
+  if (k == "max_heap_size") {
+    MaxHeapDefault d = max_heap_default();
+    return max_heap_map(p, d.size, d.kill, d.error_logger);
+  }
   if (k == "alloc_util_allocators") return make_cons(p, atom_put("eheap_alloc"), make_cons(p, atom_put("sys_alloc"), NIL));
   if (k == "allocated_areas") {
     MemEstimate m = mem_estimate();

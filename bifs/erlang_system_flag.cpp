@@ -9,6 +9,7 @@
 #include "vm/exception.h"
 #include "vm/scheduler.h"
 #include "vm/system_logger.h"
+#include "vm/vm.h"
 
 namespace bvm {
 
@@ -53,8 +54,15 @@ BIF_FN(erlang_system_flag_2) {
     if (!is_small(value) || small_val(value) < 1) return raise_badarg(p);
     return raise_error(p, am::notsup);
   }
+  if (k == "max_heap_size") {
+    MaxHeapDefault d = max_heap_default();
+    Term old = max_heap_map(p, d.size, d.kill, d.error_logger);
+    if (!parse_max_heap(value, &d.size, &d.kill, &d.error_logger)) return raise_badarg(p);
+    set_max_heap_default(d);
+    return old;
+  }
   if (k == "multi_scheduling" || k == "cpu_topology" || k == "scheduler_bind_type" || k == "fullsweep_after" ||
-      k == "min_heap_size" || k == "min_bin_vheap_size" || k == "max_heap_size" || k == "trace_control_word" ||
+      k == "min_heap_size" || k == "min_bin_vheap_size" || k == "trace_control_word" ||
       k == "time_offset" || k == "microstate_accounting" || k == "scheduler_wall_time" || k == "erts_alloc" ||
       k == "dirty_io_schedulers_online" || k == "scheduling_statistics")
     return raise_error(p, am::notsup);

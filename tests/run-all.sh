@@ -39,6 +39,14 @@ for s in 1 2; do
   DIFF_WORK=tests/out/diff-s$s run tests/diff/run.sh -b build -f "+S $s" $process_tests
 done
 
+# OTP's own emulator suites that pass completely on beamvm (tools/otp-suites.sh
+# runs all of them on both VMs and writes docs/conformance.md); these must
+# keep passing. Only the quick ones, to keep CI's time.
+otp_suites="bs_construct bs_match_bin bs_match_int bs_match_misc bs_match_tail bs_utf
+ tuple num_bif nested beam_literals small big list_bif guard"
+step "OTP emulator suites that pass on beamvm"
+run tools/otp-suites.sh -b build --check $otp_suites
+
 step "stress tests"
 run tests/stress/run.sh -b build chains spawn_million
 run tests/stress/idle.sh -b build

@@ -11,6 +11,8 @@
 #   --check     run on beamvm only; fail unless every case passes or is
 #               skipped and the suite runs to its end (for tests/run-all.sh)
 #   --no-doc    don't rewrite docs/conformance.md
+#   --only VM   run on one VM only (erl or beamvm), keeping the other's
+#               earlier results; --report only rewrites the page
 #
 # The OTP source: $OTP_SRC if set, else /work/otpsrc/otp-OTP-25.2.3 if there,
 # else Debian's source package fetched once into tests/out/otp-src.
@@ -22,6 +24,7 @@ case_s=60
 suite_s=900
 check=0
 doc=1
+only=""
 while [ $# -gt 0 ]; do
   case $1 in
     -b) build=$(cd "$2" && pwd); shift 2 ;;
@@ -29,6 +32,8 @@ while [ $# -gt 0 ]; do
     -T) suite_s=$2; shift 2 ;;
     --check) check=1; doc=0; shift ;;
     --no-doc) doc=0; shift ;;
+    --only) only=$2; shift 2 ;;
+    --report) only=none; shift ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -89,9 +94,10 @@ for s in "$@"; do
 done
 
 # a fresh copy of a suite's data dir, its Erlang sources compiled in place
-prepare_data() {
-  d=$out/data/$1_SUITE_data
+prepare_data() {  # SUITE VM
+  d=$out/data/$2/$1_SUITE_data
   rm -rf "$d"
+  mkdir -p "$(dirname "$d")"
   if [ -d "$tdir/$1_SUITE_data" ]; then
     cp -r "$tdir/$1_SUITE_data" "$d"
     for e in "$d"/*.erl; do
@@ -105,7 +111,7 @@ prepare_data() {
 
 run_suite() {  # VM_NAME VM_COMMAND SUITE
   name=$1 vm=$2 s=$3
-  data=$(prepare_data "$s")
+  data=$(prepare_data "$s" "$name")
   priv=$out/priv/$s.$name
   rm -rf "$priv"; mkdir -p "$priv"
   res=$out/results/$s.$name.txt
@@ -126,8 +132,9 @@ run_suite() {  # VM_NAME VM_COMMAND SUITE
 
 status=0
 for s in "$@"; do
-  if [ $check -eq 0 ]; then run_suite erl erl "$s"; fi
-  run_suite beamvm "$beamvm" "$s"
+  [ "$only" = none ] && break
+  if [ $check -eq 0 ] && [ "$only" != beamvm ]; then run_suite erl erl "$s"; fi
+  [ "$only" = erl ] || run_suite beamvm "$beamvm" "$s"
   if [ $check -eq 1 ]; then
     res=$out/results/$s.beamvm.txt
     if grep -q '^failed' "$res" || ! grep -q '^done' "$res"; then

@@ -102,6 +102,7 @@ RunResult interp_run(Scheduler* s, Process* p) {
 
   Term* x = s->x;
   double* fr = s->fr;
+  p->hibernated = false;
   const UWord* I = p->i;
   Term* E = p->stop;
   int FCALLS = CONTEXT_REDS;
@@ -686,14 +687,18 @@ L_update_record: {
   // ==================================================================
   // errors
 L_badmatch:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::badmatch, SRC(I[1])}));
 L_case_end:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::case_clause, SRC(I[1])}));
 L_if_end:
   RAISE(ExcClass::Error, am::if_clause);
 L_try_case_end:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::try_clause, SRC(I[1])}));
 L_badrecord:
+  SWAPOUT();  // the tuple is allocated with p->halloc
   RAISE(ExcClass::Error, make_tuple(p, {am::badrecord, SRC(I[1])}));
 L_raise: {
   // Old-style rethrow: (raw) stack trace, value. The class comes from the trace.
@@ -1047,6 +1052,10 @@ yield_now:
     p->hibernate_pending = false;
     p->gc_pending = false;
     p->stop = p->hend - 1;
+    // Its return address: a tail call of hibernate already "returned"
+    // through it, which cleared it.
+    p->stop[0] = reinterpret_cast<Term>(normal_exit_code());
+    p->hibernated = true;
     p->msg_save = &p->msg_first;
     gc_collect_major(p, 0, p->arg_reg, p->arity);
     p->reductions += uint64_t(CONTEXT_REDS - FCALLS);

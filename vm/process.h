@@ -129,6 +129,7 @@ struct Process {
   bool heap_grow = false;         // a major collection left the heap over 3/4 full: grow at the next one
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
+  bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction

@@ -44,6 +44,21 @@ Process* process_lookup(Term pid) { return process_table().lookup(pid); }
 
 std::vector<Term> process_pids() { return process_table().pids(); }
 
+namespace {
+std::mutex max_heap_mutex;
+MaxHeapDefault max_heap_value;
+}  // namespace
+
+MaxHeapDefault max_heap_default() {
+  std::lock_guard<std::mutex> g(max_heap_mutex);
+  return max_heap_value;
+}
+
+void set_max_heap_default(const MaxHeapDefault& d) {
+  std::lock_guard<std::mutex> g(max_heap_mutex);
+  max_heap_value = d;
+}
+
 Process* process_spawn(Process* parent, Term module, Term function, Term args, const SpawnOpts& opts,
                        Term* monitor_ref) {
   SWord n = list_length(args);

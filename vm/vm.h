@@ -23,6 +23,15 @@ void vm_init(const VmConfig& config);
 Process* process_lookup(Term pid);
 std::vector<Term> process_pids();
 
+// The max_heap_size new processes get (erlang:system_flag(max_heap_size, _)).
+struct MaxHeapDefault {
+  size_t size = 0;  // words; 0: unlimited
+  bool kill = true;
+  bool error_logger = true;
+};
+MaxHeapDefault max_heap_default();
+void set_max_heap_default(const MaxHeapDefault& d);
+
 struct SpawnOpts {
   bool link = false;
   bool monitor = false;
@@ -31,9 +40,9 @@ struct SpawnOpts {
   size_t min_heap_size = 0;         // 0: default
   size_t min_bin_vheap_size = 0;    // 0: default
   uint32_t fullsweep_after = 65535;
-  size_t max_heap_size = 0;         // 0: unlimited
-  bool max_heap_kill = true;
-  bool max_heap_error_logger = true;
+  size_t max_heap_size = max_heap_default().size;  // 0: unlimited
+  bool max_heap_kill = max_heap_default().kill;
+  bool max_heap_error_logger = max_heap_default().error_logger;
   bool off_heap_msgq = false;
   bool system_process = false;      // a process of the runtime (init leaves it alive)
 };

@@ -418,14 +418,23 @@ explain(Suite, Id, Res, Why) ->
         error ->
             case maps:find(Suite ++ ":*", Why) of
                 {ok, W} -> W ++ " (" ++ short(Observed) ++ ")";
-                error -> "not yet analysed (" ++ short(Observed) ++ ")"
+                error -> classify(Observed, Why) ++ " (" ++ short(Observed) ++ ")"
             end
+    end.
+
+%% The cause, from the patterns of why.txt's "match:" lines (the first
+%% whose text occurs in the observed failure).
+classify(Observed, Why) ->
+    Patterns = lists:sort([{N, K, V} || {{match, N, K}, V} <- maps:to_list(Why)]),
+    case [V || {_, K, V} <- Patterns, string:find(Observed, K) =/= nomatch] of
+        [W | _] -> W;
+        [] -> "not yet analysed"
     end.
 
 short(S) ->
     S1 = [case C of $| -> $/; $` -> $'; _ -> C end || C <- S],
-    case length(S1) > 160 of
-        true -> lists:sublist(S1, 160) ++ "...";
+    case length(S1) > 110 of
+        true -> lists:sublist(S1, 110) ++ "...";
         false -> S1
     end.
 
@@ -450,7 +459,11 @@ read_why(File) ->
     case file:read_file(File) of
         {ok, Bin} ->
             Lines = string:split(unicode:characters_to_list(Bin), "\n", all),
-            maps:from_list([{K, V} || L <- Lines, L =/= [], hd(L) =/= $#,
-                                      [K, V] <- [string:split(L, "\t")]]);
+            Numbered = lists:zip(lists:seq(1, length(Lines)), Lines),
+            maps:from_list([case K of
+                                "match:" ++ Pat -> {{match, N, Pat}, V};
+                                _ -> {K, V}
+                            end || {N, L} <- Numbered, L =/= [], hd(L) =/= $#,
+                                   [K, V] <- [string:split(L, "\t")]]);
         _ -> #{}
     end.
