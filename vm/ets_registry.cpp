@@ -126,6 +126,20 @@ void send_transfer(Table* t, Term to, Term from, Term data) {
   signal_send(to, signal_new(SigKind::Message, from, make_boxed(buf)));
 }
 
+// A table p may change (not deleted, p allowed to write); else *cause is
+// the error_info cause (id or access). Caller holds t->lock.
+bool writable_locked(Process* p, const Table* t, Term* cause) {
+  if (t->deleted) {
+    *cause = atom_put("id");
+    return false;
+  }
+  if (!t->can_write(p->id)) {
+    *cause = atom_put("access");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ets_process_alive(Term pid) {
@@ -188,14 +202,7 @@ bool ets_delete(Process* p, Table* t, Term* cause) {
   std::lock_guard<std::mutex> rlock(r.mutex);
   {
     std::unique_lock<std::shared_mutex> lock(t->lock);
-    if (t->deleted) {
-      *cause = atom_put("id");
-      return false;
-    }
-    if (!t->can_write(p->id)) {
-      *cause = atom_put("access");
-      return false;
-    }
+    if (!writable_locked(p, t, cause)) return false;
     unregister_locked(r, t);
   }
   remove_owned(t->owner.load(), t);
@@ -207,14 +214,7 @@ bool ets_rename(Process* p, Table* t, Term name, Term* cause) {
   Registry& r = registry();
   std::lock_guard<std::mutex> rlock(r.mutex);
   std::unique_lock<std::shared_mutex> lock(t->lock);
-  if (t->deleted) {
-    *cause = atom_put("id");
-    return false;
-  }
-  if (!t->can_write(p->id)) {
-    *cause = atom_put("access");
-    return false;
-  }
+  if (!writable_locked(p, t, cause)) return false;
   if (t->named) {
     if (g_names.get(atom_index(name))) {
       *cause = NON_VALUE;
