@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "bifs/bif.h"
 #include "vm/atom_table.h"
 #include "vm/map.h"
 #include "vm/registry.h"
@@ -16,19 +17,6 @@ namespace {
 std::atomic<Term>& logger_slot() {
   static std::atomic<Term> slot{atom_put("logger")};
   return slot;
-}
-
-Term cons(Process* p, Term h, Term t) {
-  Term* hp = p->halloc(2);
-  hp[0] = h;
-  hp[1] = t;
-  return make_list(hp);
-}
-
-Term latin1_string(Process* p, std::string_view s) {
-  Term l = NIL;
-  for (size_t i = s.size(); i-- > 0;) l = cons(p, make_small(static_cast<unsigned char>(s[i])), l);
-  return l;
 }
 
 Term map_of(Process* p, std::initializer_list<Term> keys, std::initializer_list<Term> values) {
@@ -45,7 +33,7 @@ void system_logger_error(Process* p, std::string_view format, Term args, std::st
   Term target = system_logger_get();
   if (target == am::undefined) return;
   if (is_atom(target)) target = registry_whereis(target);
-  Term fmt = latin1_string(p, format);
+  Term fmt = make_string(p, format);
   Term el = map_of(p, {atom_put("emulator"), atom_put("tag")}, {am::true_, am::error});
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::system_clock::now().time_since_epoch()).count();
