@@ -516,7 +516,11 @@ void process_terminate(Process* p) {
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
 
-  ets_process_exited(p);  // tables go to heirs or away before links and monitors fire
+  // Its name and tables are released before links and monitors fire (as
+  // the reference): whoever sees the 'DOWN' or 'EXIT' may register the
+  // name again at once.
+  registry_remove_pid(p->id);
+  ets_process_exited(p);
   for (Term other : p->links) signal_send(other, signal_new(SigKind::LinkExit, p->id, reason));
   p->links.clear();
   for (MonitorEntry& m : p->monitored_by) {
@@ -534,7 +538,6 @@ void process_terminate(Process* p) {
   p->monitors.clear();
   nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
 
-  registry_remove_pid(p->id);
   process_table().remove(p);
   epoch_retire([p] {
     process_free_memory(p);
