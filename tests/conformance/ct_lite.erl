@@ -453,8 +453,8 @@ parse_line(Line, Acc) ->
     case string:split(Line, "\t", all) of
         ["start", Id] -> Acc#{Id => {running, ""}};
         ["passed", Id | _] -> Acc#{Id => {passed, ""}};
-        ["failed", Id | R] -> Acc#{Id => {failed, lists:join("\t", R)}};
-        ["skipped", Id | R] -> Acc#{Id => {skipped, lists:join("\t", R)}};
+        ["failed", Id | R] -> Acc#{Id => {failed, lists:flatten(lists:join("\t", R))}};
+        ["skipped", Id | R] -> Acc#{Id => {skipped, lists:flatten(lists:join("\t", R))}};
         _ -> Acc
     end.
 
