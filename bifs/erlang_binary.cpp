@@ -205,9 +205,38 @@ BIF_FN(erlang_iolist_size_1) {
     if (bitstring_bits(args[0]) % 8) return raise_badarg(p);
     return make_small(SWord(bitstring_bits(args[0]) / 8));
   }
-  IoListWriter w(false, true);
-  if ((!is_list(args[0]) && !is_nil(args[0])) || !w.write(args[0])) return raise_badarg(p);
-  return make_uinteger(p, w.bits() / 8);
+  // Counted in bytes: an iolist sharing its parts may be larger than 2^64 bits.
+  if (!is_list(args[0]) && !is_nil(args[0])) return raise_badarg(p);
+  uint64_t bytes = 0;
+  std::vector<Term> stack{args[0]};
+  while (!stack.empty()) {
+    Term x = stack.back();
+    stack.pop_back();
+    while (is_list(x)) {
+      Term h = car(x);
+      if (is_small(h)) {
+        if (small_val(h) < 0 || small_val(h) > 255) return raise_badarg(p);
+        bytes++;
+      } else if (is_list(h)) {
+        stack.push_back(h);
+      } else if (is_bitstring(h)) {
+        UWord bits = bitstring_bits(h);
+        if (bits % 8) return raise_badarg(p);
+        bytes += bits / 8;
+      } else if (!is_nil(h)) {
+        return raise_badarg(p);
+      }
+      x = cdr(x);
+    }
+    if (is_bitstring(x)) {
+      UWord bits = bitstring_bits(x);
+      if (bits % 8) return raise_badarg(p);
+      bytes += bits / 8;
+    } else if (!is_nil(x)) {
+      return raise_badarg(p);
+    }
+  }
+  return make_uinteger(p, bytes);
 }
 
 // Bitstrings are accepted: the split counts whole bytes, and the trailing

@@ -322,7 +322,18 @@ static Term binary_to_atom_impl(Process* p, Term bin, Term enc, bool existing) {
   if (latin1) {
     for (unsigned char c : bytes) append_utf8(text, c);
   } else {
-    if (utf8_count(bytes) < 0) return raise_badarg(p);
+    // As the reference: too many characters before any bad sequence is
+    // system_limit (for a new atom), a bad sequence before that badarg.
+    if (!existing && bytes.size() > 4 * MAX_ATOM_CHARACTERS) return raise_system_limit(p);
+    size_t chars = 0;
+    for (size_t i = 0; i < bytes.size();) {
+      unsigned char c = static_cast<unsigned char>(bytes[i]);
+      size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+      if (len == 0 || i + len > bytes.size() || utf8_count(std::string_view(bytes).substr(i, len)) != 1)
+        return raise_badarg(p);
+      i += len;
+      if (++chars > MAX_ATOM_CHARACTERS && !existing) return raise_system_limit(p);
+    }
     text = bytes;
   }
   if (existing) {

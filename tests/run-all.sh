@@ -41,10 +41,9 @@ done
 
 # OTP's own emulator suites that pass completely on beamvm (tools/otp-suites.sh
 # runs all of them on both VMs and writes docs/conformance.md); these must
-# keep passing. Only the quick ones, to keep CI's time. (bs_match_int is out
-# until match_huge_int passes again after the speed and conformance merges.)
-otp_suites="bs_construct bs_match_bin bs_match_misc bs_match_tail bs_utf
- tuple num_bif nested beam_literals small big list_bif guard"
+# keep passing. Only the quick ones, to keep CI's time.
+otp_suites="bs_construct bs_match_bin bs_match_int bs_match_misc bs_match_tail bs_utf
+ tuple num_bif nested beam_literals small big list_bif guard op exception register"
 step "OTP emulator suites that pass on beamvm"
 run tools/otp-suites.sh -b build --check $otp_suites
 

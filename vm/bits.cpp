@@ -331,7 +331,6 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
     }
     return true;
   }
-  if (bits > MAX_BIG_LIMBS * 64) return false;  // no integer is that wide
   // General: gather little-endian bytes of the field.
   size_t nbytes = (bits + 7) / 8;
   std::vector<uint8_t> le(nbytes, 0);
@@ -364,10 +363,15 @@ bool ms_get_integer(Process* p, Term ms, UWord bits, unsigned flags, Term* out) 
       }
     }
   }
+  // A wide field may hold a small value; a value beyond the bignum limit
+  // makes the match fail.
+  size_t sig = nbytes;
+  while (sig > 0 && le[sig - 1] == 0) sig--;
+  if (sig > MAX_BIG_LIMBS * 8) return false;
   ms_position(ms) = pos + bits;
   UWord used;
-  Term* hp = p->halloc(integer_words_for_bytes(nbytes));
-  *out = make_integer_from_le_bytes(hp, le.data(), nbytes, neg, &used);
+  Term* hp = p->halloc(integer_words_for_bytes(sig));
+  *out = make_integer_from_le_bytes(hp, le.data(), sig, neg, &used);
   return true;
 }
 

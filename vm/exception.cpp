@@ -42,6 +42,7 @@ Term location_list(Process* p, const ModuleVersion* mv, const UWord* pc, Term ta
   Term file;
   uint32_t line;
   if (!mv || !mv->location_at(pc, &file, &line)) return tail;
+  if (line >= (1u << 24)) return tail;  // the reference keeps no location for such lines
   Term* hp = p->halloc(3 + 2 + 3 + 2);
   Term line_t = make_boxed(hp);
   hp[0] = make_header(2, Sub::Tuple);

@@ -32,6 +32,9 @@ main([Suite0, DataDir, PrivDir, ResultsFile, MaxMs0]) ->
     {ok, Out} = file:open(ResultsFile, [write, raw]),
     register(?RUNNER, self()),
     process_flag(trap_exit, true),
+    %% Cases may keep every scheduler busy with high priority processes:
+    %% the runner must still get to run to enforce the time limits.
+    process_flag(priority, max),
     Log = start_log(ResultsFile ++ ".log"),
     group_leader(Log, self()),
     St = #{suite => Suite, out => Out, max => MaxMs, log => Log,
@@ -450,8 +453,8 @@ parse_line(Line, Acc) ->
     case string:split(Line, "\t", all) of
         ["start", Id] -> Acc#{Id => {running, ""}};
         ["passed", Id | _] -> Acc#{Id => {passed, ""}};
-        ["failed", Id | R] -> Acc#{Id => {failed, lists:join("\t", R)}};
-        ["skipped", Id | R] -> Acc#{Id => {skipped, lists:join("\t", R)}};
+        ["failed", Id | R] -> Acc#{Id => {failed, lists:flatten(lists:join("\t", R))}};
+        ["skipped", Id | R] -> Acc#{Id => {skipped, lists:flatten(lists:join("\t", R))}};
         _ -> Acc
     end.
 
