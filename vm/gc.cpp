@@ -70,7 +70,7 @@ class Collector {
   }
   void copy_slot(Term* slot);
   void scan(Term* from, Term*& to_top);
-  void shrink_if_oversized(size_t need, Term* x, unsigned live);
+  void resize_young(size_t need, Term* x, unsigned live);
   void sweep_off_heap(OffHeap& list, OffHeap& out);
 
   Process* p_;
@@ -193,14 +193,14 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   size_t stack_words = size_t(p->hend - p->stop);
   size_t young_used = size_t(p->htop - p->heap);
 
-  // Upper bound of what the new young heap receives. Queued messages count
-  // as live data (a word each) even when they are immediates: the queue is
-  // scanned at every collection, so a long queue must make them rarer.
-  // A minor collection keeps the young heap at least as big as it was in
-  // use (as the reference does): sizing it for the survivors alone would
-  // make collections ever more frequent while the old generation grows.
-  size_t copied_max = (major_ ? young_used + size_t(p->old_htop - p->old_heap) : young_used) + frag_words;
-  size_t new_size = next_heap_size(std::max(p->min_heap_size, copied_max + stack_words + need + p->msg_len));
+  // The new young heap, as the reference sizes it: as big as what was in
+  // use (young heap, fragments, stack; on a major collection the old heap
+  // too), so that a minor collection keeps the young heap at its size
+  // rather than shrinking it to the survivors and collecting ever more
+  // often. Everything that can survive fits; whether `need` fits as well is
+  // seen after the collection, which grows the heap only then.
+  size_t in_use = young_used + frag_words + stack_words + (major_ ? size_t(p->old_htop - p->old_heap) : 0);
+  size_t new_size = next_heap_size(std::max(p->min_heap_size, in_use));
   // The last major collection found the heap nearly full: one size up
   // now, as the reference does, rather than collecting ever more often.
   if (major_ && p->heap_grow && new_size == p->heap_sz) new_size = next_heap_size(p->heap_sz + 1);
@@ -213,7 +213,7 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   Term* old_scan_start = nullptr;
   if (!major_) {
     size_t mature = size_t(p->high_water - p->heap);
-    if (!p->old_heap) {
+    if (!p->old_heap && mature) {
       // Room for several promotions, so minor collections do not turn
       // into major ones just because the old heap is full.
       size_t sz = next_heap_size(std::max<size_t>({2 * mature, p->heap_sz, p->min_heap_size}));
@@ -294,37 +294,46 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   p->stop = new_stop;
   p->hend = new_hend;
   p->heap_sz = new_size;
-  shrink_if_oversized(need, x, live);
+  resize_young(need, x, live);
 }
 
-// The to-space is sized for the worst case (everything survives). When
-// most of it turned out to be garbage, move the live data to a smaller
-// block: a plain relocation (memcpy, then every pointer into the block is
-// shifted), which keeps generations as they are. The rules are the
-// reference's: after a minor collection only a big heap shrinks, to three
-// times what it needs and not below an eighth of the old generation (a
-// young heap much smaller than the old one would be collected very often);
-// after a major one a heap less than a quarter used halves its need.
-void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
+// After the collection the young heap gets the size the reference would
+// give it: grown when the survivors, the stack and `need` do not fit (one
+// size up, or more), shrunk when most of it turned out to be garbage. The
+// shrinking rules: after a minor collection only a big heap shrinks, to
+// three times what it needs and not below an eighth of the old generation
+// (a young heap much smaller than the old one would be collected very
+// often); after a major one a heap less than a quarter used halves its
+// need. Resizing is a plain relocation (memcpy, then every pointer into
+// the block is shifted), which keeps generations as they are.
+void Collector::resize_young(size_t need, Term* x, unsigned live) {
   Process* p = p_;
   size_t used = size_t(p->htop - p->heap);
   size_t stack = size_t(p->hend - p->stop);
   size_t need_after = used + stack + p->msg_len + need;
   size_t old_sz = size_t(p->old_hend - p->old_heap);
   if (major_) p->heap_grow = 3 * p->heap_sz < 4 * need_after;
-  if (4 * need_after >= p->heap_sz) return;
-  size_t wanted;
-  if (major_) {
-    wanted = 2 * need_after;
+  size_t want;
+  if (need_after > p->heap_sz) {
+    want = next_heap_size(need_after);
   } else {
-    if (p->heap_sz <= 3000 || (p->heap_sz <= 8000 && p->heap_sz <= old_sz)) return;
-    wanted = 3 * need_after;
-    if (wanted * 9 < old_sz) wanted = std::max(wanted, old_sz / 8);
+    if (4 * need_after >= p->heap_sz) return;
+    size_t wanted;
+    if (major_) {
+      wanted = 2 * need_after;
+    } else {
+      if (p->heap_sz <= 3000 || (p->heap_sz <= 8000 && p->heap_sz <= old_sz)) return;
+      wanted = 3 * need_after;
+      if (wanted * 9 < old_sz) wanted = std::max(wanted, old_sz / 8);
+    }
+    want = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted);
+    if (want >= p->heap_sz) return;
   }
-  size_t want = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted);
-  if (want >= p->heap_sz) return;
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
-  if (!block) return;  // keep the big heap
+  if (!block) {
+    if (want > p->heap_sz) throw std::bad_alloc();
+    return;  // keep the big heap
+  }
   const Term* lo = p->heap;
   const Term* hi = p->hend;
   std::memcpy(block, p->heap, used * sizeof(Term));
