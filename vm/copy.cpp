@@ -1,15 +1,16 @@
 #include "vm/copy.h"
 
 #include <cstring>
-#include <vector>
 
 #include "vm/heap_layout.h"
+#include "vm/small_stack.h"
 
 namespace bvm {
 
 UWord copy_size(Term t0) {
+  if (!is_list(t0) && !is_boxed(t0)) return 0;
   UWord words = 0;
-  std::vector<Term> stack;
+  SmallStack<Term, 32> stack;  // messages are mostly shallow: no allocation
   stack.push_back(t0);
   while (!stack.empty()) {
     Term t = stack.back();
