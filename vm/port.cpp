@@ -202,7 +202,7 @@ void input_lines(Port* port, bool at_eof) {
 // EOF and the exit status: the status goes after all the data; without
 // the eof option the port then closes (normal).
 void maybe_finish(Port* port) {
-  bool spawned = port->opts.kind != PortOptions::Kind::Fd;
+  bool spawned = port->opts.kind == PortOptions::Kind::Spawn || port->opts.kind == PortOptions::Kind::SpawnExecutable;
   if (!port->got_eof || (spawned && port->opts.exit_status && !port->exited)) return;
   if (port->opts.exit_status && spawned) {
     Builder b(6);
@@ -540,8 +540,14 @@ std::string port_parse_options(Term name, Term settings, PortOptions* o) {
     } else {
       return "badarg";
     }
+  } else if (is_atom(name) || (is_list(name) && list_to_latin1(name, o->command))) {
+    // A name alone opens a "vanilla" port on that file: it reads the file
+    // and writes to it as an fd port would.
+    if (is_atom(name)) o->command = std::string(atom_text(name));
+    if (o->command.empty()) return "badarg";
+    o->kind = PortOptions::Kind::File;
   } else {
-    return "badarg";  // named drivers (vanilla ports) are not supported
+    return "badarg";
   }
   if (list_length(settings) < 0) return "badopt";
   bool in = false, out = false;

@@ -26,8 +26,8 @@
 namespace bvm {
 
 struct PortOptions {
-  enum class Kind { Spawn, SpawnExecutable, Fd } kind = Kind::Spawn;
-  std::string command;  // the program, or the shell command for spawn
+  enum class Kind { Spawn, SpawnExecutable, Fd, File } kind = Kind::Spawn;
+  std::string command;  // the program, the shell command for spawn, or the file of a vanilla port
   int fd_in = -1, fd_out = -1;
   int packet = 0;       // 0 (stream), 1, 2 or 4 length bytes
   size_t line = 0;      // line mode: the longest line delivered in one piece; 0: off

@@ -1,6 +1,8 @@
 // Port drivers on libuv: spawned programs talk through pipes watched by
 // the I/O loop; fd ports read on a thread of their own (the descriptor may
 // be a terminal, a pipe, a file or /dev/null) and write synchronously.
+// A vanilla port (open_port(FileName, ...)) is an fd port on a file it
+// opened itself and closes when both its reader and the port let go.
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +24,14 @@
 
 
 namespace bvm {
+
+// A descriptor the port opened: closed when the last holder (the port, its
+// reader thread) lets go.
+struct OwnedFd {
+  int fd;
+  explicit OwnedFd(int f) : fd(f) {}
+  ~OwnedFd() { ::close(fd); }
+};
 
 struct PortIo {
   Port* port = nullptr;
@@ -35,6 +46,7 @@ struct PortIo {
   bool process_running = false;
   // fd
   int fd_out = -1;
+  std::shared_ptr<OwnedFd> owned;  // a vanilla port's file
   // closing
   void (*done)(Port*) = nullptr;
   bool closing = false;
@@ -207,8 +219,8 @@ PortIo* start_spawn(Port* port, std::string* error) {
 
 // An fd port's input: a thread blocked in read() hands what it reads to
 // the I/O loop. It outlives the port if the read never returns.
-void start_fd_reader(Term id, int fd) {
-  std::thread([id, fd] {
+void start_fd_reader(Term id, int fd, std::shared_ptr<OwnedFd> owned = nullptr) {
+  std::thread([id, fd, owned = std::move(owned)] {
     std::vector<char> buf(65536);
     for (;;) {
       ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -247,6 +259,24 @@ PortIo* start_fd(Port* port, std::string* error) {
   return io;
 }
 
+PortIo* start_file(Port* port, std::string* error) {
+  const PortOptions& o = port->opts;
+  int flags = o.in && o.out ? O_RDWR | O_CREAT : o.in ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
+  int fd = ::open(o.command.c_str(), flags | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    *error = "einval";  // the reference reports any failure of the driver so
+    return nullptr;
+  }
+  auto* io = new PortIo();
+  io->port = port;
+  io->id = port->id;
+  io->owned = std::make_shared<OwnedFd>(fd);
+  io->fd_out = o.out ? fd : -1;
+  if (o.in) start_fd_reader(port->id, fd, io->owned);
+  else port->got_eof = true;
+  return io;
+}
+
 // Writes all of `data` to a descriptor that may be non-blocking.
 void write_all(int fd, const char* data, size_t n) {
   while (n > 0) {
@@ -269,6 +299,7 @@ void write_all(int fd, const char* data, size_t n) {
 
 PortIo* port_io_start(Port* port, std::string* error) {
   if (port->opts.kind == PortOptions::Kind::Fd) return start_fd(port, error);
+  if (port->opts.kind == PortOptions::Kind::File) return start_file(port, error);
   return start_spawn(port, error);
 }
 

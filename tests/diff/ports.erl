@@ -58,7 +58,23 @@ main() ->
     p(receive {'EXIT', P6, R6} -> R6 after 2000 -> timeout end),
     P7 = open_port({spawn, "echo $FOO; pwd"}, [{env, [{"FOO", "bar"}]}, {cd, "/tmp"}, exit_status]),
     p(collect(P7, [])),
+    vanilla(),
     ok.
+
+%% A name alone opens the file of that name ("vanilla" port): written with
+%% [out], read with [in], the port closes at the end of the file.
+vanilla() ->
+    F = "/tmp/beamvm_ports_vanilla_" ++ os:getpid(),
+    W = open_port(F, [out]),
+    p(erlang:port_info(W, name) =:= {name, F}),
+    true = port_command(W, [<<"line one\n">>, "line two\n"]),
+    port_close(W),
+    p(file:read_file(F)),
+    p(collect(open_port(F, [in]), [])),
+    p(collect(open_port(list_to_atom(F), [in, binary, {line, 5}]), [])),
+    p(c(fun() -> open_port("/nonexistent/dir/file", [out]) end)),
+    p(c(fun() -> open_port([], [out]) end)),
+    file:delete(F).
 
 collect3(P, Acc) ->
     receive
