@@ -9,6 +9,7 @@
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
 #include "vm/atom_table.h"
+#include "vm/binary.h"
 #include "vm/copy.h"
 #include "vm/exception.h"
 #include "vm/identity.h"
@@ -50,6 +51,28 @@ Term list_of(Process* p, const std::vector<Term>& v) {
 }
 
 Term mfa_tuple(Process* p, const Term* mfa) { return make_tuple(p, {mfa[0], mfa[1], mfa[2]}); }
+
+// process_info(P, binary): {Address, Size, RefCount} for each reference
+// the process holds to a shared binary, its heap's and its fragments'.
+Term refc_binaries(Process* t) {
+  struct Ref {
+    uint64_t addr, size;
+    int64_t refc;
+  };
+  std::vector<Ref> refs;
+  auto walk = [&](const OffHeap& oh) {
+    for (Term* h = oh.first; h; h = reinterpret_cast<Term*>(h[2])) {
+      auto* b = reinterpret_cast<BinData*>(h[3]);
+      refs.push_back({uint64_t(reinterpret_cast<uintptr_t>(b)), uint64_t(h[1]), b->refc.load(std::memory_order_relaxed)});
+    }
+  };
+  walk(t->off_heap);
+  for (HeapFragment* f = t->mbuf; f; f = f->next) walk(f->off_heap);
+  Term l = NIL;
+  for (const Ref& r : refs)
+    l = make_cons(t, make_tuple(t, {make_uinteger(t, r.addr), make_uinteger(t, r.size), make_integer(t, r.refc)}), l);
+  return l;
+}
 
 size_t heap_words(const Process* t) { return t->heap_sz + size_t(t->old_hend - t->old_heap); }
 
@@ -169,7 +192,7 @@ Term item_value(Process* t, Term item, bool self) {
   if (k == "last_calls") return am::false_;
   if (k == "sequential_trace_token") return NIL;
   if (k == "trace") return make_small(0);
-  if (k == "binary") return NIL;
+  if (k == "binary") return refc_binaries(t);
   if (k == "parent") return am::undefined;
   return NON_VALUE;  // backtrace, magic_ref: not supported yet
 }

@@ -150,7 +150,10 @@ bool EtfDecoder::prepare() {
       err_ = EtfError::BadCompressed;
       return false;
     }
-    inflated_.assign(std::min<size_t>(want, size_t(1) << 26), 0);
+    // The header's size is not trusted (a corrupt one may claim 4 GB):
+    // start from a few times the compressed size and double as data comes.
+    size_t first = std::max<size_t>(4096, 4 * (size_ - 6));
+    inflated_.assign(std::min<size_t>(want, first), 0);
     zs.next_in = const_cast<Bytef*>(data_ + 6);
     zs.avail_in = uInt(std::min<size_t>(size_ - 6, UINT32_MAX));
     int rc = Z_OK;

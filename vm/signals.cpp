@@ -537,6 +537,11 @@ void process_terminate(Process* p) {
   }
   p->monitors.clear();
   nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
+  // Its references to shared binaries go now, not when its memory does
+  // (after the epoch): nothing reads a dead process's heap, and a binary's
+  // reference count must not wait for unrelated schedulers.
+  p->off_heap.release_all();
+  for (HeapFragment* f = p->mbuf; f; f = f->next) f->off_heap.release_all();
 
   process_table().remove(p);
   epoch_retire([p] {
