@@ -8,16 +8,23 @@
 // reference's sizes are used (hash trie nodes have no kind word there).
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
+#include "vm/copy.h"
 #include "vm/identity.h"
 #include "vm/hashmap.h"
+#include "vm/heap_layout.h"
 #include "vm/map.h"
+#include "vm/message.h"
+#include "vm/term_hash.h"
 
 namespace bvm {
 
@@ -105,7 +112,57 @@ UWord flat_size(Term t) {
   return words;
 }
 
+// Is ptr in p's own memory (heap, old heap, heap fragments, fragments of
+// queued messages)? Anything else a process can reach is a literal: code
+// constants and persistent terms.
+bool in_process_memory(const Process* p, const Term* ptr) {
+  if (ptr >= p->heap && ptr < p->hend) return true;
+  if (ptr >= p->old_heap && ptr < p->old_htop) return true;
+  for (const HeapFragment* f = p->mbuf; f; f = f->next)
+    if (f->contains(ptr)) return true;
+  for (const Message* m = p->msg_first; m; m = m->next)
+    if (m->frag && !m->frag_merged && m->frag->contains(ptr)) return true;
+  return false;
+}
+
+const Term* object_ptr(Term t) { return is_list(t) ? list_val(t) : boxed_val(t); }
+
+// The words (the reference's sizes) of t's objects in p's memory, each
+// object counted once however often it is referred to.
+UWord shared_size(const Process* p, Term t) {
+  UWord words = 0;
+  std::unordered_set<const Term*> seen;
+  std::vector<Term> todo{t};
+  std::vector<Term> children;
+  while (!todo.empty()) {
+    Term x = todo.back();
+    todo.pop_back();
+    if (!is_list(x) && !is_boxed(x)) continue;
+    const Term* ptr = object_ptr(x);
+    if (!in_process_memory(p, ptr) || !seen.insert(ptr).second) continue;
+    children.clear();
+    words += object_size(x, children);
+    for (Term c : children) todo.push_back(c);
+  }
+  return words;
+}
+
+// A copy of t on p's heap that keeps its sharing; literals (objects outside
+// p's memory) are copied too (flat) only if `literals`.
+Term copy_shared(Process* p, Term t, bool literals) {
+  SharedCopy c{[p](const Term* ptr) { return in_process_memory(p, ptr); }, literals};
+  Term* hp = p->halloc(c.size(t));
+  return c.copy(t, &hp, &p->off_heap);
+}
+
 }  // namespace
+
+BIF_FN(erts_debug_size_shared_1) { return make_uinteger(p, shared_size(p, args[0])); }
+
+BIF_FN(erts_debug_copy_shared_2) {
+  if (args[1] != am::true_ && args[1] != am::false_) return raise_badarg(p);
+  return copy_shared(p, args[0], args[1] == am::true_);
+}
 
 BIF_FN(erts_debug_flat_size_1) { return make_uinteger(p, flat_size(args[0])); }
 
@@ -157,6 +214,12 @@ BIF_FN(erts_debug_get_internal_state_1) {
   std::string_view what = is_atom(args[0]) ? atom_text(args[0]) : std::string_view();
   if (what == "available_internal_state") return am::true_;
   if (what == "reds_left") return make_small(std::max(p->fcalls, 0));
+  if (what == "persistent_term") return persistent_term_debug_info(p);
+  if (is_tuple(args[0]) && tuple_arity(args[0]) == 2 && is_atom(tuple_elem(args[0], 1))) {
+    std::string_view item = atom_text(tuple_elem(args[0], 1));
+    Term arg = tuple_elem(args[0], 2);
+    if (item == "internal_hash") return make_uinteger(p, term_internal_hash(arg, 0));
+  }
   return raise_badarg(p);
 }
 
