@@ -31,6 +31,9 @@ constexpr Term BIF_YIELD = make_catch(0x7FFFFFF2);
 enum BifFlag : unsigned {
   BIF_TRAPS_OR_SPECIAL = 1,  // must be called through its export (see loader/prepare.cpp)
   BIF_NIF = 2,               // a NIF: replaces the body of M:F/A when M is loaded
+  // Defined in Erlang by its module in the reference (not a BIF there: not
+  // in system_info(snifs), is_builtin/3 false); run natively here.
+  BIF_ERLANG_DEFINED = 4,
 };
 
 struct BifDef {
