@@ -75,6 +75,8 @@ Term make_integer(Process* p, int64_t v);
 Term make_uinteger(Process* p, uint64_t v);
 // erts_debug:get_internal_state(persistent_term) (bifs/persistent_term.cpp).
 Term persistent_term_debug_info(Process* p);
+// erts_debug:get_internal_state(process_info_args) (bifs/erlang_process_info.cpp).
+Term process_info_items(Process* p);
 Term make_float(Process* p, double d);
 // Reads an integer that fits int64 (false for bignums beyond it and non-integers).
 bool term_to_int64(Term t, int64_t* out);

@@ -37,6 +37,18 @@ const char* const DEFAULT_ITEMS[] = {
     "trap_exit", "error_handler", "priority", "group_leader", "total_heap_size", "heap_size",
     "stack_size", "reductions", "garbage_collection", "suspending"};
 
+}  // namespace
+
+// erts_debug:get_internal_state(process_info_args): every item
+// process_info/2 knows.
+Term process_info_items(Process* p) {
+  Term l = NIL;
+  for (size_t i = std::size(ITEMS); i-- > 0;) l = make_cons(p, atom_put(ITEMS[i]), l);
+  return l;
+}
+
+namespace {
+
 bool known_item(Term item) {
   if (!is_atom(item)) return false;
   std::string_view t = atom_text(item);

@@ -6,8 +6,10 @@
 // takes on the reference's heap. Our objects mostly have the same sizes;
 // where they differ (sub-binaries, funs, external identifiers) the
 // reference's sizes are used (hash trie nodes have no kind word there).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <unordered_map>
@@ -155,7 +157,82 @@ Term copy_shared(Process* p, Term t, bool literals) {
   return c.copy(t, &hp, &p->off_heap);
 }
 
+// {binary_info, Bin}: {refc_binary, HandleBytes, {binary, AllocatedBytes},
+// Flags} for a binary (or a slice of one) kept off the heap, else
+// heap_binary. Flags: 1 while the binary is writable (appends in place).
+Term binary_info(Process* p, Term bin) {
+  Term real = bin;
+  if (header_sub(boxed_header(real)) == Sub::SubBin) real = boxed_val(real)[3];
+  if (header_sub(boxed_header(real)) != Sub::RefcBin) return atom_put("heap_binary");
+  const Term* pb = boxed_val(real);
+  const BinData* data = reinterpret_cast<const BinData*>(pb[3]);
+  Term info = make_tuple(p, {atom_put("binary"), make_uinteger(p, data->size)});
+  return make_tuple(p, {atom_put("refc_binary"), make_uinteger(p, pb[1]), info, make_small(SWord(pb[5] & BIN_WRITABLE))});
+}
+
+// {atom, Index}: the atom with that index in the atom table (made, as
+// am<hex index>, with those before it, if the table is not that big yet).
+Term atom_at(Process* p, Term index) {
+  int64_t ix;
+  if (!term_to_int64(index, &ix) || ix < 0) return raise_badarg(p);
+  AtomTable& table = AtomTable::global();
+  while (uint64_t(ix) >= table.count()) {
+    char name[24];
+    std::snprintf(name, sizeof(name), "am%zx", size_t(table.count()));
+    if (atom_put(name) == NON_VALUE) return raise_system_limit(p);
+  }
+  return make_atom(UWord(ix));
+}
+
+// erts_debug:map_info/1 of a hash trie: [{depth, D}, {arrays, N, []},
+// {bitmaps, N, Usage}, {leafs, N, Usage}] where a head with all 16 slots
+// used counts as an array, every other node as a bitmap node, bitmap
+// usage counts nodes by number of children and leaf usage leaves by depth
+// (16 entries each, as the reference).
+Term hashmap_info(Process* p, Term map) {
+  UWord leaves = 0, bitmaps = 0, arrays = 0, depth = 0;
+  UWord bitmap_usage[16] = {}, leaf_usage[16] = {};
+  std::vector<std::pair<Term, UWord>> todo{{map, 0}};
+  while (!todo.empty()) {
+    auto [node, level] = todo.back();
+    todo.pop_back();
+    depth = std::max(depth, level);
+    if (is_list(node)) {
+      leaves++;
+      if (level < 16) leaf_usage[level]++;
+      continue;
+    }
+    UWord n;
+    const Term* c = hashmap_children(node, &n);
+    if (map_kind(node) == MAP_HEAD && n == 16) {
+      arrays++;
+    } else {
+      bitmaps++;
+      if (n >= 1 && n <= 16) bitmap_usage[n - 1]++;
+    }
+    for (UWord i = 0; i < n; i++) todo.push_back({c[i], level + 1});
+  }
+  auto usage = [p](const UWord* u) {
+    Term* hp = p->halloc(17);
+    hp[0] = make_header(16, Sub::Tuple);
+    for (int i = 0; i < 16; i++) hp[1 + i] = make_uinteger(p, u[i]);
+    return make_boxed(hp);
+  };
+  Term l = NIL;
+  l = make_cons(p, make_tuple(p, {atom_put("leafs"), make_uinteger(p, leaves), usage(leaf_usage)}), l);
+  l = make_cons(p, make_tuple(p, {atom_put("bitmaps"), make_uinteger(p, bitmaps), usage(bitmap_usage)}), l);
+  l = make_cons(p, make_tuple(p, {atom_put("arrays"), make_uinteger(p, arrays), NIL}), l);
+  l = make_cons(p, make_tuple(p, {atom_put("depth"), make_uinteger(p, depth)}), l);
+  return l;
+}
+
 }  // namespace
+
+BIF_FN(erts_debug_map_info_1) {
+  if (!is_map(args[0])) return raise_error_tuple(p, am::badmap, args[0]);
+  if (is_flatmap(args[0])) return raise_badarg(p);
+  return hashmap_info(p, args[0]);
+}
 
 BIF_FN(erts_debug_size_shared_1) { return make_uinteger(p, shared_size(p, args[0])); }
 
@@ -215,10 +292,13 @@ BIF_FN(erts_debug_get_internal_state_1) {
   if (what == "available_internal_state") return am::true_;
   if (what == "reds_left") return make_small(std::max(p->fcalls, 0));
   if (what == "persistent_term") return persistent_term_debug_info(p);
+  if (what == "process_info_args") return process_info_items(p);
   if (is_tuple(args[0]) && tuple_arity(args[0]) == 2 && is_atom(tuple_elem(args[0], 1))) {
     std::string_view item = atom_text(tuple_elem(args[0], 1));
     Term arg = tuple_elem(args[0], 2);
     if (item == "internal_hash") return make_uinteger(p, term_internal_hash(arg, 0));
+    if (item == "binary_info") return is_bitstring(arg) ? binary_info(p, arg) : raise_badarg(p);
+    if (item == "atom") return atom_at(p, arg);
   }
   return raise_badarg(p);
 }
