@@ -77,6 +77,8 @@ Term make_uinteger(Process* p, uint64_t v);
 Term persistent_term_debug_info(Process* p);
 // erts_debug:get_internal_state(process_info_args) (bifs/erlang_process_info.cpp).
 Term process_info_items(Process* p);
+// erts_debug:get_internal_state({make_unique_integer, Thr, N}) (bifs/erlang_time.cpp).
+Term unique_integer_debug(Process* p, Term thr, Term count);
 Term make_float(Process* p, double d);
 // Reads an integer that fits int64 (false for bignums beyond it and non-integers).
 bool term_to_int64(Term t, int64_t* out);

@@ -5,6 +5,8 @@
 // caller sent it before): it builds the answer on its own heap and sends
 // {Ref, Answer}; the caller waits in erts_internal:await_result/1.
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
@@ -40,10 +42,14 @@ const char* const DEFAULT_ITEMS[] = {
 }  // namespace
 
 // erts_debug:get_internal_state(process_info_args): every item
-// process_info/2 knows.
+// process_info/2 answers (backtrace and magic_ref are known but not
+// answered yet: see item_value).
 Term process_info_items(Process* p) {
   Term l = NIL;
-  for (size_t i = std::size(ITEMS); i-- > 0;) l = make_cons(p, atom_put(ITEMS[i]), l);
+  for (size_t i = std::size(ITEMS); i-- > 0;) {
+    std::string_view item = ITEMS[i];
+    if (item != "backtrace" && item != "magic_ref") l = make_cons(p, atom_put(item), l);
+  }
   return l;
 }
 

@@ -233,7 +233,7 @@ BIF_FN(erlang_system_info_1) {
   if (k == "hipe_architecture") return am::undefined;
   if (k == "thread_pool_size") return make_small(1);
   if (k == "dirty_cpu_schedulers" || k == "dirty_cpu_schedulers_online") return make_small(scheduler_count());
-  if (k == "dirty_io_schedulers") return make_small(10);
+  if (k == "dirty_io_schedulers") return make_small(DIRTY_IO_SCHEDULERS);
   if (k == "port_limit") return make_small(65536);
   if (k == "ets_limit") return make_small(8192);
   if (k == "c_compiler_used") return make_tuple(p, {atom_put("gnuc"), make_tuple(p, {make_small(12), make_small(2), make_small(0)})});

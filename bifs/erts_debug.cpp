@@ -300,6 +300,9 @@ BIF_FN(erts_debug_get_internal_state_1) {
     if (item == "binary_info") return is_bitstring(arg) ? binary_info(p, arg) : raise_badarg(p);
     if (item == "atom") return atom_at(p, arg);
   }
+  if (is_tuple(args[0]) && tuple_arity(args[0]) == 3 && tuple_elem(args[0], 1) == atom_put("make_unique_integer")) {
+    return unique_integer_debug(p, tuple_elem(args[0], 2), tuple_elem(args[0], 3));
+  }
   return raise_badarg(p);
 }
 
