@@ -31,6 +31,9 @@ constexpr Term BIF_YIELD = make_catch(0x7FFFFFF2);
 enum BifFlag : unsigned {
   BIF_TRAPS_OR_SPECIAL = 1,  // must be called through its export (see loader/prepare.cpp)
   BIF_NIF = 2,               // a NIF: replaces the body of M:F/A when M is loaded
+  // Defined in Erlang by its module in the reference (not a BIF there: not
+  // in system_info(snifs), is_builtin/3 false); run natively here.
+  BIF_ERLANG_DEFINED = 4,
 };
 
 struct BifDef {
@@ -70,6 +73,12 @@ Term make_string(Process* p, std::string_view latin1);
 // Integer results: small or bignum.
 Term make_integer(Process* p, int64_t v);
 Term make_uinteger(Process* p, uint64_t v);
+// erts_debug:get_internal_state(persistent_term) (bifs/persistent_term.cpp).
+Term persistent_term_debug_info(Process* p);
+// erts_debug:get_internal_state(process_info_args) (bifs/erlang_process_info.cpp).
+Term process_info_items(Process* p);
+// erts_debug:get_internal_state({make_unique_integer, Thr, N}) (bifs/erlang_time.cpp).
+Term unique_integer_debug(Process* p, Term thr, Term count);
 Term make_float(Process* p, double d);
 // Reads an integer that fits int64 (false for bignums beyond it and non-integers).
 bool term_to_int64(Term t, int64_t* out);

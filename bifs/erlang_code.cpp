@@ -21,6 +21,7 @@
 #include "vm/system_logger.h"
 #include "vm/code_table.h"
 #include "vm/signals.h"
+#include "vm/literal_release.h"
 
 namespace bvm {
 
@@ -225,6 +226,35 @@ BIF_FN(erts_internal_purge_module_2) {
 BIF_FN(erts_internal_check_process_code_1) {
   if (!is_atom(args[0])) return raise_badarg(p);
   return code_process_refers_to_old(p, args[0]) ? am::true_ : am::false_;
+}
+
+// ---- erts_literal_area_collector's BIFs (vm/literal_release.h); only
+// that process may call them, as in the reference.
+
+BIF_FN(erts_literal_area_collector_release_area_switch_0) {
+  (void)args;
+  if (p->id != literal_collector_pid()) return raise_error(p, am::notsup);
+  return literal_area_switch() ? am::true_ : am::false_;
+}
+
+static void copy_literals_request(Process* receiver, Message* m, bool alive) {
+  literal_copy_request(receiver, m->from, signal_new(SigKind::Message, receiver->id, m->term), alive);
+}
+
+// send_copy_request(Pid, AreaId, How): Pid answers
+// {copy_literals, {AreaId, How, Pid}, ok} once it has copied. Here every
+// request is carried out at once, so 'init' never asks for a second phase.
+BIF_FN(erts_literal_area_collector_send_copy_request_3) {
+  if (p->id != literal_collector_pid()) return raise_error(p, am::notsup);
+  Term pid = args[0], how = args[2];
+  static const Term am_init = atom_put("init"), am_check_gc = atom_put("check_gc"), am_need_gc = atom_put("need_gc");
+  if (!is_local_pid(pid)) return raise_badarg(p);
+  if (how != am_init && how != am_check_gc && how != am_need_gc) return raise_badarg(p);
+  static const Term am_copy_literals = atom_put("copy_literals");
+  Term reply = make_tuple(p, {am_copy_literals, make_tuple(p, {args[1], how, pid}), am::ok});
+  if (!send_request(p, pid, copy_literals_request, RefNumbers{}, reply))
+    signal_send(p->id, signal_new(SigKind::Message, pid, reply));
+  return am::ok;
 }
 
 }  // namespace bvm

@@ -304,7 +304,7 @@ BIF_FN(erlang_is_builtin_3) {
     return am::true_;
   if (arity < 0 || arity > SWord(UINT32_MAX)) return am::false_;
   const Export* e = export_get(m, f, uint32_t(arity));
-  return e && e->bif ? am::true_ : am::false_;
+  return e && e->bif && !(e->bif_flags & BIF_ERLANG_DEFINED) ? am::true_ : am::false_;
 }
 
 }  // namespace bvm

@@ -5,6 +5,8 @@
 // caller sent it before): it builds the answer on its own heap and sends
 // {Ref, Answer}; the caller waits in erts_internal:await_result/1.
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
@@ -37,6 +39,22 @@ const char* const DEFAULT_ITEMS[] = {
     "current_function", "initial_call", "status", "message_queue_len", "links", "dictionary",
     "trap_exit", "error_handler", "priority", "group_leader", "total_heap_size", "heap_size",
     "stack_size", "reductions", "garbage_collection", "suspending"};
+
+}  // namespace
+
+// erts_debug:get_internal_state(process_info_args): every item
+// process_info/2 answers (backtrace and magic_ref are known but not
+// answered yet: see item_value).
+Term process_info_items(Process* p) {
+  Term l = NIL;
+  for (size_t i = std::size(ITEMS); i-- > 0;) {
+    std::string_view item = ITEMS[i];
+    if (item != "backtrace" && item != "magic_ref") l = make_cons(p, atom_put(item), l);
+  }
+  return l;
+}
+
+namespace {
 
 bool known_item(Term item) {
   if (!is_atom(item)) return false;

@@ -1,9 +1,13 @@
 // erlang:system_info/1: facts about the running system.
+#include <gnu/libc-version.h>
 #include <sys/utsname.h>
 
+#include <atomic>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "bifs/bif.h"
@@ -69,6 +73,80 @@ MemEstimate mem_estimate() {
   return m;
 }
 
+// system_info(snifs): every BIF of the table (bifs/bifs.def), as
+// {M, F, A}; not the NIFs (loaded with their modules, as in the
+// reference), the functions only run natively here (BIF_ERLANG_DEFINED)
+// and the VM's own module beamvm, which has no Erlang code.
+Term snifs(Process* p) {
+  static const BifDef table[] = {
+#define BIF(module, name, arity, fn, flags) {#module, name, arity, nullptr, flags},
+#include "bifs/bifs.def"
+#undef BIF
+  };
+  Term l = NIL;
+  for (size_t i = sizeof(table) / sizeof(table[0]); i-- > 0;) {
+    const BifDef& d = table[i];
+    if ((d.flags & (BIF_NIF | BIF_ERLANG_DEFINED)) || std::string_view(d.module) == "beamvm") continue;
+    l = make_cons(p, make_tuple(p, {atom_put(d.module), atom_put(d.name), make_small(d.arity)}), l);
+  }
+  return l;
+}
+
+// system_info(ethread_info): how the runtime's atomics are implemented.
+// Here they are C++ std::atomic; an entry says "no" where operations of
+// that width are not lock-free on this machine.
+Term ethread_info(Process* p) {
+  Term ops = NIL;
+  for (const char* op : {"compare_exchange_strong", "exchange", "fetch_add", "store", "load"})
+    ops = make_cons(p, make_string(p, op), ops);
+  auto entry = [&](const char* name, bool native) {
+    return make_tuple(p, {make_string(p, name), make_string(p, native ? "std::atomic" : "no"), native ? ops : NIL});
+  };
+  struct alignas(16) DoubleWord {
+    uint64_t a, b;
+  };
+  Term l = NIL;
+  l = make_cons(p, entry("Double word native atomics", std::atomic<DoubleWord>::is_always_lock_free), l);
+  l = make_cons(p, entry("64-bit native atomics", std::atomic<uint64_t>::is_always_lock_free), l);
+  l = make_cons(p, entry("32-bit native atomics", std::atomic<uint32_t>::is_always_lock_free), l);
+  return l;
+}
+
+// The allocators of the reference's erts_alloc. This VM uses none of them:
+// memory comes from the C library's malloc, which is what the reference
+// calls sys_alloc.
+constexpr const char* ERTS_ALLOCATORS[] = {"sys_alloc", "temp_alloc", "sl_alloc", "std_alloc", "ll_alloc",
+                                           "eheap_alloc", "ets_alloc", "fix_alloc", "literal_alloc",
+                                           "binary_alloc", "driver_alloc", "mseg_alloc", "test_alloc",
+                                           "exec_alloc"};
+
+Term sys_alloc_settings(Process* p) {
+  return make_cons(p, make_tuple(p, {atom_put("e"), am::true_}),
+                   make_cons(p, make_tuple(p, {atom_put("m"), atom_put("libc")}), NIL));
+}
+
+// system_info(allocator): {glibc, Version, [sys_alloc], Settings}.
+Term allocator_info(Process* p) {
+  Term version = NIL;
+  int major = 0, minor = 0;
+  if (std::sscanf(gnu_get_libc_version(), "%d.%d", &major, &minor) == 2)
+    version = make_cons(p, make_small(major), make_cons(p, make_small(minor), NIL));
+  Term settings = make_cons(p, make_tuple(p, {atom_put("sys_alloc"), sys_alloc_settings(p)}), NIL);
+  return make_tuple(p, {atom_put("glibc"), version, make_cons(p, atom_put("sys_alloc"), NIL), settings});
+}
+
+// system_info({allocator, A}): sys_alloc's settings, false for the
+// reference's other allocators (not present), NON_VALUE (badarg) for
+// other names, as the reference.
+Term allocator_info(Process* p, Term a) {
+  if (!is_atom(a)) return NON_VALUE;
+  std::string_view name = atom_text(a);
+  if (name == "sys_alloc") return sys_alloc_settings(p);
+  for (const char* known : ERTS_ALLOCATORS)
+    if (name == known) return am::false_;
+  return NON_VALUE;
+}
+
 // {Alloc, true, [{mbcs, [{blocks, [{Alloc, [{size, Bytes}]}]}]}]}
 Term alloc_stats(Process* p, const char* alloc, int64_t bytes) {
   Term a = atom_put(alloc);
@@ -107,6 +185,10 @@ BIF_FN(erlang_system_info_1) {
     if (k == atom_put("internal") || k == atom_put("external")) return make_small(8);
     return raise_badarg(p);
   }
+  if (is_tuple(item) && tuple_arity(item) == 2 && tuple_elem(item, 1) == atom_put("allocator")) {
+    Term r = allocator_info(p, tuple_elem(item, 2));
+    return r == NON_VALUE ? raise_badarg(p) : r;
+  }
   if (!is_atom(item)) return raise_badarg(p);
   std::string_view k = atom_text(item);
   if (k == "otp_release") return make_string(p, "25");
@@ -142,13 +224,16 @@ BIF_FN(erlang_system_info_1) {
                      make_cons(p, make_tuple(p, {atom_put("loaded_code"), make_integer(p, m.code)}), NIL));
   }
   if (k == "system_logger") return system_logger_get();
+  if (k == "snifs") return snifs(p);
+  if (k == "ethread_info") return ethread_info(p);
+  if (k == "allocator") return allocator_info(p);
   if (k == "outstanding_system_requests_limit") return outstanding_system_requests_limit();
   if (k == "backtrace_depth") return raise_badarg(p);  // as the reference: a flag, not an info item
   if (k == "os_version") return os_version(p);
   if (k == "hipe_architecture") return am::undefined;
   if (k == "thread_pool_size") return make_small(1);
   if (k == "dirty_cpu_schedulers" || k == "dirty_cpu_schedulers_online") return make_small(scheduler_count());
-  if (k == "dirty_io_schedulers") return make_small(10);
+  if (k == "dirty_io_schedulers") return make_small(DIRTY_IO_SCHEDULERS);
   if (k == "port_limit") return make_small(65536);
   if (k == "ets_limit") return make_small(8192);
   if (k == "c_compiler_used") return make_tuple(p, {atom_put("gnuc"), make_tuple(p, {make_small(12), make_small(2), make_small(0)})});

@@ -16,11 +16,14 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <cstdint>
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
 #include "bifs/erlang_time.h"
 #include "vm/atom_table.h"
+#include "vm/bignum.h"
+#include "vm/scheduler.h"
 
 namespace bvm {
 
@@ -237,13 +240,49 @@ DateTime now_universal() {
 }
 
 // ---- unique integers
+//
+// Not monotonic: each scheduler counts on its own (no counter shared by
+// all), other threads share one. As in the reference, an integer is the
+// counter shifted left past a thread id (1..N for the schedulers, 0 for
+// other threads), with room for as many ids as erlang:system_info reports
+// schedulers, dirty CPU and dirty I/O schedulers, then offset to start at
+// MIN_SMALL (or at 1 when positive).
+// Monotonic ones come from one global counter.
 
-std::atomic<uint64_t> unique_counter{0};
+std::atomic<uint64_t> unique_counter{0};  // threads that are not schedulers
 std::atomic<uint64_t> unique_monotonic_counter{0};
 std::atomic<int64_t> last_now_us{0};
 
-// Unique integers count up from MIN_SMALL, or from 1 when positive.
-Term unique_value(Process* p, uint64_t n, bool positive) {
+unsigned unique_thread_bits() {
+  static const unsigned bits = [] {
+    uint64_t max_id = 2 * uint64_t(scheduler_count()) + DIRTY_IO_SCHEDULERS;
+    unsigned b = 0;
+    while (b < 64 && (max_id >> b)) b++;
+    return b;
+  }();
+  return bits;
+}
+
+// The integer of counter value `count` of thread `thr`.
+Term unique_from_parts(Process* p, uint64_t thr, uint64_t count, bool positive) {
+  unsigned bits = unique_thread_bits();
+  unsigned __int128 raw = (static_cast<unsigned __int128>(count) << bits) | thr;
+  __int128 v = positive ? static_cast<__int128>(raw) + 1 : static_cast<__int128>(raw) + MIN_SMALL;
+  if (v >= INT64_MIN && v <= INT64_MAX) return make_integer(p, int64_t(v));
+  unsigned __int128 mag = static_cast<unsigned __int128>(v);  // positive here
+  UWord limbs[2] = {UWord(mag), UWord(mag >> 64)};
+  UWord n = limbs[1] ? 2 : 1;
+  UWord used;
+  return make_integer_from_limbs(p->halloc(big_words(n)), limbs, n, false, &used);
+}
+
+Term unique_value(Process* p, bool positive) {
+  if (Scheduler* s = current_scheduler()) return unique_from_parts(p, s->id, s->unique++, positive);
+  return unique_from_parts(p, 0, unique_counter.fetch_add(1), positive);
+}
+
+Term unique_monotonic_value(Process* p, bool positive) {
+  uint64_t n = unique_monotonic_counter.fetch_add(1);
   if (positive) return make_uinteger(p, n + 1);
   return make_integer(p, int64_t(n) + MIN_SMALL);
 }
@@ -299,7 +338,14 @@ BIF_FN(erlang_now_0) {
 
 BIF_FN(erlang_unique_integer_0) {
   (void)args;
-  return unique_value(p, unique_counter.fetch_add(1), false);
+  return unique_value(p, false);
+}
+
+// erts_debug:get_internal_state({make_unique_integer, ThreadId, Count}).
+Term unique_integer_debug(Process* p, Term thr, Term count) {
+  uint64_t t, c;
+  if (!term_to_uint64(thr, &t) || !term_to_uint64(count, &c)) return raise_badarg(p);
+  return unique_from_parts(p, t, c, false);
 }
 
 BIF_FN(erlang_unique_integer_1) {
@@ -313,8 +359,7 @@ BIF_FN(erlang_unique_integer_1) {
     else return raise_badarg(p);
   }
   if (!is_nil(l)) return raise_badarg(p);
-  std::atomic<uint64_t>& counter = monotonic ? unique_monotonic_counter : unique_counter;
-  return unique_value(p, counter.fetch_add(1), positive);
+  return monotonic ? unique_monotonic_value(p, positive) : unique_value(p, positive);
 }
 
 BIF_FN(erts_internal_time_unit_0) {

@@ -4,7 +4,7 @@ namespace bvm {
 
 Term* LiteralArea::alloc(size_t words) {
   if (words > left_) {
-    size_t size = words > 4096 ? words : 4096;
+    size_t size = words > block_words_ ? words : block_words_;
     blocks_.push_back({std::unique_ptr<Term[]>(new Term[size]), size});
     top_ = blocks_.back().mem.get();
     left_ = size;

@@ -19,6 +19,8 @@ namespace bvm {
 class LiteralArea {
  public:
   LiteralArea() = default;
+  // Blocks of at least `block_words` (0: each alloc gets a block its size).
+  explicit LiteralArea(size_t block_words) : block_words_(block_words) {}
   LiteralArea(const LiteralArea&) = delete;
   LiteralArea& operator=(const LiteralArea&) = delete;
   ~LiteralArea() { offheap.release_all(); }
@@ -27,6 +29,11 @@ class LiteralArea {
   Term* alloc(size_t words);
   bool contains(const Term* p) const;
   size_t total_words() const { return total_; }
+  // fn(lo, hi) for each block of memory the area holds terms in.
+  template <typename F>
+  void for_each_block(F fn) const {
+    for (const Block& b : blocks_) fn(static_cast<const Term*>(b.mem.get()), static_cast<const Term*>(b.mem.get() + b.size));
+  }
 
   OffHeap offheap;
 
@@ -39,6 +46,7 @@ class LiteralArea {
   Term* top_ = nullptr;
   size_t left_ = 0;
   size_t total_ = 0;
+  size_t block_words_ = 4096;
 };
 
 }  // namespace bvm

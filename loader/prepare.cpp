@@ -1341,18 +1341,24 @@ bool Translator::run(std::string* error) {
   for (size_t i = 0; i < mv_.functions.size(); i++)
     base[func_ranges_[i].first + 1] = reinterpret_cast<UWord>(mv_.functions[i].mfa);
 
-  // NIFs: a function with native code gets a body that calls it and returns.
+  // NIFs and BIFs: a function with native code gets a body that calls it
+  // and returns, so that local calls reach it too (as in the reference,
+  // where the loader does the same for every BIF of the module).
   for (size_t i = 0; i < mv_.functions.size(); i++) {
     const Term* mfa = mv_.functions[i].mfa;
     Export* e = export_get(mfa[0], mfa[1], uint32_t(small_val(mfa[2])));
-    if (!e || !e->nif) continue;
+    if (!e) continue;
+    BifFn native = e->nif;
+    if (!native && e->bif && !(e->bif_flags & BIF_TRAPS_OR_SPECIAL)) native = e->bif;
+    if (!native) continue;
     size_t body = func_ranges_[i].first + 2;  // after func_info
     if (func_ranges_[i].second < body + 3) {
+      if (!e->nif) continue;  // a BIF's body is kept (its calls go through the export)
       *error = "NIF function " + std::string(atom_text(mfa[1])) + " has too short a body to replace";
       return false;
     }
     base[body] = dispatch_[I_call_bif_only];
-    base[body + 1] = reinterpret_cast<UWord>(e->nif);
+    base[body + 1] = reinterpret_cast<UWord>(native);
     base[body + 2] = reinterpret_cast<UWord>(e);
   }
 

@@ -1,6 +1,9 @@
 #include "vm/copy.h"
 
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "vm/heap_layout.h"
 #include "vm/small_stack.h"
@@ -86,6 +89,117 @@ Term copy_term(Term t, Term** hpp, OffHeap* oh) {
   // Scan the copy, copying what it still refers to in the source.
   Term* scan = start;
   while (scan < hp) {
+    Term w = *scan;
+    if (is_header(w)) {
+      UWord first, count;
+      object_term_fields(w, &first, &count);
+      for (UWord i = 0; i < count; i++) fix(scan + first + i);
+      scan += 1 + header_arity(w);
+    } else {
+      fix(scan);
+      scan++;
+    }
+  }
+  *hpp = hp;
+  return result;
+}
+
+namespace {
+
+const Term* object_ptr(Term t) { return is_list(t) ? list_val(t) : boxed_val(t); }
+
+UWord object_copy_words(Term t) {
+  if (is_list(t)) return 2;
+  Term h = boxed_header(t);
+  return header_sub(h) == Sub::MatchState ? SUB_BIN_WORDS : 1 + header_arity(h);
+}
+
+}  // namespace
+
+UWord SharedCopy::size(Term t) const {
+  UWord words = 0;
+  std::unordered_set<const Term*> seen;
+  std::vector<Term> todo{t};
+  while (!todo.empty()) {
+    Term x = todo.back();
+    todo.pop_back();
+    if (!is_list(x) && !is_boxed(x)) continue;
+    const Term* ptr = object_ptr(x);
+    if (!shared(ptr)) {
+      if (copy_others) words += copy_size(x);
+      continue;
+    }
+    if (!seen.insert(ptr).second) continue;
+    words += object_copy_words(x);
+    if (is_list(x)) {
+      todo.push_back(ptr[0]);
+      todo.push_back(ptr[1]);
+    } else if (header_sub(ptr[0]) == Sub::MatchState) {
+      todo.push_back(ptr[1]);
+    } else {
+      UWord first, count;
+      object_term_fields(ptr[0], &first, &count);
+      for (UWord i = 0; i < count; i++) todo.push_back(ptr[first + i]);
+    }
+  }
+  return words;
+}
+
+Term SharedCopy::copy(Term t, Term** hpp, OffHeap* oh) const {
+  if (!is_list(t) && !is_boxed(t)) return t;
+  Term* start = *hpp;
+  Term* hp = start;
+  std::unordered_map<const Term*, Term> moved;
+  // The copy of object x (made now if it is not made yet), or x itself.
+  auto copy_one = [&](Term x) -> Term {
+    const Term* ptr = object_ptr(x);
+    if (!shared(ptr)) return copy_others ? copy_term(x, &hp, oh) : x;
+    auto it = moved.find(ptr);
+    if (it != moved.end()) return it->second;
+    Term* n = hp;
+    Term r;
+    if (is_list(x)) {
+      n[0] = ptr[0];
+      n[1] = ptr[1];
+      hp += 2;
+      r = make_list(n);
+    } else if (header_sub(ptr[0]) == Sub::MatchState) {
+      hp += SUB_BIN_WORDS;
+      r = make_sub_bin(n, ptr[1], ptr[2], ptr[3] - ptr[2]);
+    } else {
+      UWord w = 1 + header_arity(ptr[0]);
+      std::memcpy(n, ptr, w * sizeof(Term));
+      hp += w;
+      if (header_sub(ptr[0]) == Sub::RefcBin) {
+        reinterpret_cast<BinData*>(n[3])->ref();
+        n[2] = reinterpret_cast<Term>(oh->first);
+        oh->first = n;
+        oh->bin_bytes += n[1];
+      }
+      r = make_boxed(n);
+    }
+    moved.emplace(ptr, r);
+    return r;
+  };
+  // Flat copies are complete: the scan jumps over them (start -> end).
+  std::unordered_map<const Term*, Term*> flat;
+  auto fix = [&](Term* slot) {
+    Term x = *slot;
+    if (!is_list(x) && !is_boxed(x)) return;
+    Term* before = hp;
+    *slot = copy_one(x);
+    if (hp != before && !shared(object_ptr(x))) flat.emplace(before, hp);
+  };
+  Term result = t;
+  fix(&result);
+  for (Term* scan = start; scan < hp;) {
+    if (!flat.empty()) {
+      auto it = flat.find(scan);
+      if (it != flat.end()) {
+        scan = it->second;
+        continue;
+      }
+    }
     Term w = *scan;
     if (is_header(w)) {
       UWord first, count;

@@ -6,9 +6,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <unordered_map>
 #include <vector>
 
 #include "vm/heap_layout.h"
+#include "vm/literal_release.h"
 #include "vm/term_print.h"
 #include "vm/message.h"
 #include "vm/signals.h"
@@ -44,7 +46,7 @@ void for_each_root(Process* p, Term* x, unsigned live, Term* stack_lo, Term* sta
 
 class Collector {
  public:
-  Collector(Process* p, bool major) : p_(p), major_(major) {}
+  Collector(Process* p, bool major, const LiteralRanges* lits = nullptr) : p_(p), major_(major), lits_(lits) {}
 
   void run(size_t need, Term* x, unsigned live);
 
@@ -69,12 +71,20 @@ class Collector {
     return new_top_;
   }
   void copy_slot(Term* slot);
+  void copy_literal(Term* slot, Term t, const Term* ptr);
   void scan(Term* from, Term*& to_top);
   void resize_young(size_t need, Term* x, unsigned live);
   void sweep_off_heap(OffHeap& list, OffHeap& out);
 
   Process* p_;
   bool major_;
+  // Literal areas being released: what is reached in them is copied too
+  // (without forwarding marks: the area is shared), remembered in
+  // lit_moved_ so that sharing is kept; copied binary handles take a
+  // reference of their own and are linked in lit_bins_.
+  const LiteralRanges* lits_;
+  std::unordered_map<const Term*, Term> lit_moved_;
+  OffHeap lit_bins_;
   const Term *young_lo_ = nullptr, *young_hi_ = nullptr, *mature_hi_ = nullptr;
   const Term *old_lo_ = nullptr, *old_hi_ = nullptr;
   static constexpr size_t FEW_FRAGS = 8;  // searched in order; more are sorted
@@ -88,7 +98,10 @@ void Collector::copy_slot(Term* slot) {
   Term t = *slot;
   if (is_list(t)) {
     Term* ptr = list_val(t);
-    if (!in_from_space(ptr)) return;
+    if (!in_from_space(ptr)) {
+      if (lits_ && literal_ranges_contain(lits_, ptr)) copy_literal(slot, t, ptr);
+      return;
+    }
     if (ptr[0] == NON_VALUE) {  // already moved: the new address is in the cdr
       *slot = ptr[1];
       return;
@@ -103,7 +116,10 @@ void Collector::copy_slot(Term* slot) {
     *slot = ptr[1];
   } else if (is_boxed(t)) {
     Term* ptr = boxed_val(t);
-    if (!in_from_space(ptr)) return;
+    if (!in_from_space(ptr)) {
+      if (lits_ && literal_ranges_contain(lits_, ptr)) copy_literal(slot, t, ptr);
+      return;
+    }
     Term h = ptr[0];
     if (is_boxed(h)) {  // already moved: the header slot holds the new address
       *slot = h;
@@ -122,6 +138,34 @@ void Collector::copy_slot(Term* slot) {
     ptr[0] = make_boxed(n);
     *slot = ptr[0];
   }
+}
+
+void Collector::copy_literal(Term* slot, Term t, const Term* ptr) {
+  auto it = lit_moved_.find(ptr);
+  if (it != lit_moved_.end()) {
+    *slot = it->second;
+    return;
+  }
+  Term* n = new_top_;
+  Term moved;
+  if (is_list(t)) {
+    n[0] = ptr[0];
+    n[1] = ptr[1];
+    new_top_ += 2;
+    moved = make_list(n);
+  } else {
+    UWord words = object_words(ptr[0]);
+    std::memcpy(n, ptr, words * sizeof(Term));
+    new_top_ += words;
+    if (header_sub(ptr[0]) == Sub::RefcBin) {
+      reinterpret_cast<BinData*>(n[3])->ref();
+      n[2] = reinterpret_cast<Term>(lit_bins_.first);
+      lit_bins_.first = n;
+    }
+    moved = make_boxed(n);
+  }
+  lit_moved_.emplace(ptr, moved);
+  *slot = moved;
 }
 
 // Cheney scan of [from, to_top): headers are skipped over with their raw
@@ -199,7 +243,9 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   // rather than shrinking it to the survivors and collecting ever more
   // often. Everything that can survive fits; whether `need` fits as well is
   // seen after the collection, which grows the heap only then.
+  // Literals being released are copied in too (a literal-area collection).
   size_t in_use = young_used + frag_words + stack_words + (major_ ? size_t(p->old_htop - p->old_heap) : 0);
+  if (lits_) in_use += literal_ranges_words(lits_);
   size_t new_size = next_heap_size(std::max(p->min_heap_size, in_use));
   // The last major collection found the heap nearly full: one size up
   // now, as the reference does, rather than collecting ever more often.
@@ -254,6 +300,13 @@ void Collector::run(size_t need, Term* x, unsigned live) {
   for (HeapFragment* f = p->mbuf; f; f = f->next) sweep_off_heap(f->off_heap, survivors);
   for (Message* m = p->msg_first; m; m = m->next)
     if (m->frag && !m->frag_merged) sweep_off_heap(m->frag->off_heap, survivors);
+  for (Term* h = lit_bins_.first; h;) {
+    Term* next = reinterpret_cast<Term*>(h[2]);
+    h[2] = reinterpret_cast<Term>(survivors.first);
+    survivors.first = h;
+    survivors.bin_bytes += h[1];
+    h = next;
+  }
   p->off_heap = survivors;
 
   // ---- free the from-space
@@ -408,6 +461,13 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
   }
   size_t before = words_in_use(p);
   Collector(p, major).run(need, x, live);
+  stats_gc_done(before, words_in_use(p));
+  check_heap_limit(p);
+}
+
+void gc_copy_literals(Process* p, const LiteralRanges* lits, Term* x, unsigned live) {
+  size_t before = words_in_use(p);
+  Collector(p, true, lits).run(0, x, live);
   stats_gc_done(before, words_in_use(p));
   check_heap_limit(p);
 }

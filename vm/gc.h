@@ -23,6 +23,12 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live);
 // The same, but always a major collection (erlang:garbage_collect/0,1).
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live);
 
+// A major collection that also copies into the heap every object that p
+// reaches in the literal areas `lits` (vm/literal_release.h), keeping
+// sharing, so that p no longer refers to them.
+class LiteralRanges;
+void gc_copy_literals(Process* p, const LiteralRanges* lits, Term* x, unsigned live);
+
 // After a BIF returned: have its allocations in heap fragments grown big
 // enough that a collection should merge them now (else they pile up)?
 inline bool gc_after_bif_wanted(const Process* p) { return p->mbuf_words > p->heap_sz + 1024; }

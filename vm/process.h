@@ -206,6 +206,10 @@ struct Process {
   std::vector<MonitorEntry> monitored_by;  // who watches this process
   std::vector<AliasEntry> aliases;
 
+  // ---- literal areas being released (vm/literal_release.h): answers to
+  // the collector's copy requests, sent once the process has copied
+  std::vector<std::pair<Term, Message*>> cla_replies;
+
   // ---- termination
   Term exit_reason = NON_VALUE;
   bool crash_report = false;  // died of an uncaught error: report it

@@ -7,6 +7,7 @@
 #include "vm/atom_table.h"
 #include "vm/epoch.h"
 #include "vm/interp.h"
+#include "vm/literal_release.h"
 #include "vm/signals.h"
 #include "vm/timers.h"
 #include "vm/vm.h"
@@ -157,6 +158,9 @@ bool run_one(Scheduler* s, Process* p) {
     process_terminate(p);
     return false;
   }
+  // Copy requests of the literal area collector are carried out where the
+  // registers are known: here, and when the process stops running.
+  if (literal_copy_pending(p)) literal_copy_run(p, p->arg_reg, p->arity);
   RunResult result;
   try {
     result = interp_run(s, p);
@@ -176,10 +180,12 @@ bool run_one(Scheduler* s, Process* p) {
         process_terminate(p);
         return false;
       }
+      if (literal_copy_pending(p)) literal_copy_run(p, p->arg_reg, p->arity);
       p->status_hint = ProcState::Runnable;
       put_back(s, p);
       return true;
     case RunResult::Wait: {
+      if (literal_copy_pending(p)) literal_copy_run(p, p->arg_reg, p->arity);
       p->status_hint = ProcState::Waiting;
       if (p->timeout_armed && !p->timed_out && !p->recv_timer)
         p->recv_timer = timer_start_receive(p->id, p->timer_gen, p->timeout_at_us);

@@ -33,11 +33,14 @@ namespace bvm {
 
 constexpr unsigned MAX_FREG = 1024;
 constexpr unsigned MAX_SCHEDULERS = 1024;
+// What erlang:system_info(dirty_io_schedulers) reports.
+constexpr unsigned DIRTY_IO_SCHEDULERS = 10;
 
 struct Scheduler {
   Term x[MAX_REG + 8];
   double fr[MAX_FREG];
   unsigned id = 0;  // 1-based, as erlang:system_info(scheduler_id)
+  uint64_t unique = 0;  // erlang:unique_integer/0,1 (not monotonic), this thread's count
 
   std::mutex rq_lock;
   std::condition_variable rq_cv;

@@ -12,6 +12,7 @@
 #include "vm/epoch.h"
 #include "vm/ets_registry.h"
 #include "vm/identity.h"
+#include "vm/literal_release.h"
 #include "vm/nif_resources.h"
 #include "vm/port.h"
 #include "vm/process_table.h"
@@ -509,6 +510,7 @@ void process_terminate(Process* p) {
       answer_while_exiting(p, m);
     }
   }
+  literal_copy_drop(p);
   if (p->recv_timer) {
     timer_cancel_receive(p->recv_timer);
     p->recv_timer = 0;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bifs/bif.h"
@@ -21,6 +22,7 @@
 #include "vm/code_loading.h"
 #include "vm/gc.h"
 #include "vm/interp.h"
+#include "vm/literal_release.h"
 #include "vm/main/start.h"
 #include "vm/vm.h"
 
@@ -88,7 +90,9 @@ bool spawn_system_processes() {
     SpawnOpts o;
     o.prio = PRIO_MAX;
     o.system_process = true;
-    if (!process_spawn(nullptr, atom_put(m), atom_put("start"), NIL, o)) return false;
+    Process* sp = process_spawn(nullptr, atom_put(m), atom_put("start"), NIL, o);
+    if (!sp) return false;
+    if (std::string_view(m) == "erts_literal_area_collector") literal_collector_set(sp->id);
   }
   return true;
 }
