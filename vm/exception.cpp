@@ -7,6 +7,7 @@
 #include "vm/code_table.h"
 #include "vm/interp.h"
 #include "vm/map.h"
+#include "vm/trace.h"
 
 namespace bvm {
 
@@ -69,7 +70,7 @@ void for_each_call_site(Process* p, const UWord* prev, int& depth, F fn) {
   for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
     if (!is_return_address(*s)) continue;
     const UWord* ra = reinterpret_cast<const UWord*>(*s);
-    if (ra == normal_exit_code()) continue;
+    if (ra == normal_exit_code() || is_trace_frame_code(ra)) continue;
     if (ra - 1 != prev) {
       prev = ra - 1;
       fn(ra - 1);
@@ -288,6 +289,7 @@ const UWord* exc_find_handler(Process* p) {
     Term w = *s;
     if (is_return_address(w)) {
       frame_top = s;
+      if (__builtin_expect(is_trace_frame_code(reinterpret_cast<const UWord*>(w)), 0)) trace_frame_exception(p, s);
     } else if (is_catch(w)) {
       // The catching function's CP slot still holds where the call that
       // raised would have returned to: it is stale now.

@@ -32,6 +32,7 @@
 #include "vm/scheduler.h"
 #include "vm/signals.h"
 #include "vm/timers.h"
+#include "vm/trace.h"
 
 namespace bvm {
 
@@ -55,6 +56,8 @@ void interp_init() {
   g_apply_fun[0] = g_dispatch[I_apply_fun];
   g_apply_fun[1] = 0;
   exports_set_stub_handlers(g_dispatch[I_call_undefined], g_dispatch[I_call_bif_export]);
+  trace_set_codes(g_dispatch[I_return_trace], g_dispatch[I_exception_trace], g_dispatch[I_return_to_trace],
+                  g_dispatch[I_trace_breakpoint], g_dispatch[I_trace_export]);
 }
 
 // The code address a function reached through an export was called from
@@ -70,6 +73,7 @@ static void end_receive_timeout(Process* p) {
 }
 
 static const UWord* caller_pc(const Term* E) {
+  E = trace_skip_frames(E);
   const UWord* ra = reinterpret_cast<const UWord*>(E[0]);
   if (!is_header(E[0]) || ra == nullptr || ra == normal_exit_code()) return nullptr;
   return ra - 1;
@@ -77,7 +81,8 @@ static const UWord* caller_pc(const Term* E) {
 
 // Arity of the function a call is about to enter (for switching out there).
 static unsigned entry_arity(const Process* p, const UWord* target) {
-  if (target[0] == g_dispatch[I_call_undefined] || target[0] == g_dispatch[I_call_bif_export])
+  if (target[0] == g_dispatch[I_call_undefined] || target[0] == g_dispatch[I_call_bif_export] ||
+      target[0] == g_dispatch[I_trace_export])
     return reinterpret_cast<const Export*>(target[1])->arity;
   if (target[0] == g_dispatch[I_apply_fun]) return p->trap_arity + 1;
   const Term* mfa = reinterpret_cast<const Term*>(target[-1]);
@@ -276,7 +281,11 @@ L_return:
     SWAPOUT();                                                                 \
     p->i = I;                                                                  \
     p->fcalls = FCALLS;                                                        \
-    r = reinterpret_cast<BifFn>(fn_word)(p, x);                                \
+    const Export* cbe_ = reinterpret_cast<const Export*>(export_word);         \
+    if (LIKELY(!cbe_->trace.load(std::memory_order_relaxed)))                  \
+      r = reinterpret_cast<BifFn>(fn_word)(p, x);                              \
+    else                                                                       \
+      r = trace_bif_call(p, cbe_, reinterpret_cast<BifFn>(fn_word), x);        \
     FCALLS = p->fcalls;                                                        \
     if (r == NON_VALUE) {                                                      \
       bif_failed = reinterpret_cast<const Export*>(export_word);               \
@@ -334,7 +343,7 @@ L_call_bif_export: {
   const Export* e = reinterpret_cast<const Export*>(I[1]);
   SWAPOUT();
   p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
-  Term r = e->bif(p, x);
+  Term r = LIKELY(!e->trace.load(std::memory_order_relaxed)) ? e->bif(p, x) : trace_bif_call(p, e, e->bif, x);
   FCALLS = p->fcalls;
   if (r == NON_VALUE) {
     bif_failed = e;
@@ -982,6 +991,36 @@ L_get_map_elements: {
 
 L_nop:
   NEXT(1);
+
+  // ==================================================================
+  // tracing (vm/trace.h)
+L_trace_breakpoint: {
+  // I is a traced function's entry; its own handler word is kept aside.
+  SWAPOUT();
+  p->i = I;
+  p->fcalls = FCALLS;
+  UWord orig = trace_breakpoint(p, I, x);
+  SWAPIN();
+  if (p->heap_limit_hit) goto heap_limit_kill;
+  goto* reinterpret_cast<const void*>(orig);
+}
+L_trace_export: {
+  SWAPOUT();
+  p->i = I;
+  p->fcalls = FCALLS;
+  const UWord* target = trace_export_call(p, reinterpret_cast<const Export*>(I[1]), x);
+  SWAPIN();
+  if (p->heap_limit_hit) goto heap_limit_kill;
+  JUMP(target);
+}
+L_return_trace:
+L_exception_trace:
+L_return_to_trace:
+  // Returned into a trace frame (E points at it): report, pop, return on.
+  SWAPOUT();
+  p->i = I;
+  E += trace_frame_return(p, I, x[0]);
+  goto L_return;
 L_executable_line:
   NEXT(1);
 

@@ -40,6 +40,7 @@ struct Module;
 struct Export;
 struct Scheduler;
 struct Message;
+struct Tracer;
 
 // A block of heap memory outside the young heap: BIF allocations that did
 // not fit, and message payloads. Part of the young generation until the
@@ -205,6 +206,11 @@ struct Process {
   std::vector<MonitorEntry> monitors;      // what this process watches
   std::vector<MonitorEntry> monitored_by;  // who watches this process
   std::vector<AliasEntry> aliases;
+
+  // ---- tracing (vm/trace.h): set by any thread under trace_mutex(),
+  // read by the process itself on slow paths only
+  std::atomic<uint32_t> trace_flags{0};
+  std::atomic<Tracer*> tracer{nullptr};
 
   // ---- termination
   Term exit_reason = NON_VALUE;
