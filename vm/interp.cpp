@@ -118,6 +118,10 @@ RunResult interp_run(Scheduler* s, Process* p) {
   UWord call_arity = 0;                 // do_call_fun: arguments before the fun
   int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
   unsigned map_mode = 0;                // do_put_map: MAP_PUT_* flags
+  // A tail call (call_bif_last/only, apply_last) went straight on to a
+  // BIF's export stub: where it was made, for the stack trace of an error
+  // the BIF raises (the caller's frame is gone). Consumed by the stub.
+  const UWord* bif_tail_pc = nullptr;
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
 #define LIKELY(c) __builtin_expect(!!(c), 1)
@@ -313,7 +317,10 @@ L_call_bif_last: {
   CALL_BIF(I[1], I[2], 0);
   E += I[3];
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -327,7 +334,10 @@ L_call_bif_last: {
 L_call_bif_only: {
   CALL_BIF(I[1], I[2], 0);
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -341,6 +351,8 @@ L_call_bif_only: {
   // Export stub of a BIF: reached by call_ext through the export, apply, funs.
 L_call_bif_export: {
   const Export* e = reinterpret_cast<const Export*>(I[1]);
+  const UWord* tail_pc = bif_tail_pc;
+  bif_tail_pc = nullptr;
   SWAPOUT();
   p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
   Term r = LIKELY(!e->trace.load(std::memory_order_relaxed)) ? e->bif(p, x) : trace_bif_call(p, e, e->bif, x);
@@ -348,12 +360,16 @@ L_call_bif_export: {
   if (r == NON_VALUE) {
     bif_failed = e;
     bif_failed_args = x;
-    // Reached through an export: the caller's return address tells where.
-    I = caller_pc(E);
+    // Reached through an export: the caller's return address tells where
+    // (or the tail call that came here).
+    I = tail_pc ? tail_pc : caller_pc(E);
     goto bif_error;
   }
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (tail_pc && p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = tail_pc;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -412,7 +428,9 @@ L_apply_last: {
     goto save_trace;
   }
   E += I[2];
-  DISPATCH_CALL(export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire));
+  const UWord* target = export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire);
+  if (target[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+  DISPATCH_CALL(target);
 }
 L_apply_mfa:
   // Reached only through BIF traps; never emitted.

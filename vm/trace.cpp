@@ -228,11 +228,30 @@ void trace_sched(Process* p, Term tag) {
   trace_emit(p, trace_flags_of(p), tag, mfa, NON_VALUE);
 }
 
-void trace_gc(Process* p, Term tag, Term info[][2], unsigned n) {
+void trace_gc(Process* p, bool major, bool end, size_t reclaimed) {
+  static const char* const keys[] = {"wordsize",      "old_heap_block_size", "heap_block_size",
+                                     "mbuf_size",     "recent_size",         "stack_size",
+                                     "old_heap_size", "heap_size",           "bin_vheap_size",
+                                     "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size"};
+  size_t vals[] = {end ? reclaimed : sizeof(Term),
+                   size_t(p->old_hend - p->old_heap),
+                   p->heap_sz,
+                   p->mbuf_words,
+                   p->high_water ? size_t(p->high_water - p->heap) : 0,
+                   size_t(p->hend - p->stop),
+                   size_t(p->old_htop - p->old_heap),
+                   size_t(p->htop - p->heap),
+                   0,
+                   p->min_bin_vheap_size,
+                   0,
+                   p->min_bin_vheap_size};
   Process* s = scratch();
   Term l = NIL;
-  for (unsigned i = n; i-- > 0;) l = make_cons(s, make_tuple(s, {info[i][0], info[i][1]}), l);
-  trace_emit(p, trace_flags_of(p), tag, l, NON_VALUE);
+  for (size_t i = sizeof(vals) / sizeof(vals[0]); i-- > 0;)
+    l = make_cons(s, make_tuple(s, {atom_put(keys[i]), make_integer(s, int64_t(vals[i]))}), l);
+  const char* tag = major ? (end ? "gc_major_end" : "gc_major_start") : (end ? "gc_minor_end" : "gc_minor_start");
+  trace_emit(p, trace_flags_of(p), atom_put(tag), l, NON_VALUE);
+  scratch_reset(s);
 }
 
 // Gives q the flags and tracer of `from` (under trace_mutex()).
@@ -352,7 +371,12 @@ int call_event(Process* p, const TracePoint* tp, const Term* args, unsigned arit
   Term result = am::true_;
   unsigned msf = 0;
   if (tp->ms) {
+    // {caller}: the function the call returns to (trace frames skipped).
+    const Term* ra = trace_skip_frames(p->stop);
+    const Term* cmfa = is_return_address(*ra) ? code_mfa_at(reinterpret_cast<const UWord*>(*ra)) : nullptr;
+    g_ms_caller = cmfa ? make_tuple(s, {cmfa[0], cmfa[1], cmfa[2]}) : NON_VALUE;
     result = tp->ms->run(p, arglist, &msf);
+    g_ms_caller = NON_VALUE;
     if (result == NON_VALUE) {
       scratch_reset(s);
       return -1;
@@ -463,6 +487,20 @@ void trace_frame_exception(Process* p, const Term* frame) {
   Term what = make_tuple(s, {frame[1], frame[2], frame[3]});
   Term v = make_tuple(s, {exc_class_atom(p->exc_class), p->exc_reason});
   trace_emit(p, flags, TA().exception_from, what, v);
+  scratch_reset(s);
+}
+
+}  // namespace bvm
+
+namespace bvm {
+
+void trace_return_to_handler(Process* p, const UWord* handler) {
+  uint32_t flags = trace_flags_of(p);
+  if (!(flags & TF_CALL) || !(flags & TF_RETURN_TO) || (flags & TF_SILENT)) return;
+  const Term* mfa = code_mfa_at(handler);
+  if (!mfa) return;
+  Process* s = scratch();
+  trace_emit(p, flags, TA().return_to, make_tuple(s, {mfa[0], mfa[1], mfa[2]}), NON_VALUE);
   scratch_reset(s);
 }
 

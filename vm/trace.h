@@ -89,7 +89,7 @@ void trace_receive(Process* p, Term msg);                        // TF_RECEIVE
 void trace_proc_event(Process* p, Term tag, Term what);          // TF_PROCS: link, unlink, getting_linked, register...
 void trace_exit(Process* p, Term reason);                        // TF_PROCS
 void trace_sched(Process* p, Term tag);                          // TF_SCHED: in, out, in_exiting, out_exited...
-void trace_gc(Process* p, Term tag, Term info_words[][2], unsigned n);  // TF_GC
+void trace_gc(Process* p, bool major, bool end, size_t reclaimed);  // TF_GC
 // Spawn: inheritance (set_on_spawn, new processes) and spawn/spawned events.
 void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args);
 // register/unregister of `pid` by p (the event is pid's).
@@ -116,6 +116,8 @@ Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x);
 unsigned trace_frame_return(Process* p, const UWord* which, Term value);
 // The exception unwinder passed a trace frame starting at `frame`.
 void trace_frame_exception(Process* p, const Term* frame);
+// ...and a return_to frame on the way to the catch at `handler`.
+void trace_return_to_handler(Process* p, const UWord* handler);
 
 // The static codes trace frames return to (set up by the interpreter).
 void trace_set_codes(UWord return_trace, UWord exception_trace, UWord return_to, UWord breakpoint, UWord export_tramp);

@@ -131,7 +131,23 @@ main() ->
     D2 = receive {dbg, M2} -> M2 after 1000 -> timeout end,
     dbg:stop_clear(),
     show("dbg", [D1, D2], [{Self, self}]),
+
+    %% dbg match spec shortcuts c and cx ({caller}, exception_trace), return_to
+    {ok, _} = dbg:tracer(process, {fun(Msg, Acc) -> Self ! {dbg, Msg}, Acc end, ok}),
+    P2 = spawn(fun() -> receive go -> f(1), catch f(x), Self ! p2_done end end),
+    {ok, _} = dbg:p(P2, [c, return_to]),
+    {ok, _} = dbg:tpl(?MODULE, g, c),
+    {ok, _} = dbg:tpl(?MODULE, f, cx),
+    P2 ! go,
+    receive p2_done -> ok end,
+    timer:sleep(100),
+    Msgs = dbg_msgs(),
+    dbg:stop_clear(),
+    show("caller, return_to", Msgs, [{Self, self}, {P2, p2}]),
     ok.
+
+dbg_msgs() ->
+    receive {dbg, M} -> [M | dbg_msgs()] after 200 -> [] end.
 
 id(X) -> X.
 
