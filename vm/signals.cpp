@@ -364,6 +364,8 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
     case SigKind::LinkExit: {
       if (!has_link(p, m->from)) break;  // unlinked since
       drop_link(p, m->from);
+      if ((trace_flags_of(p) & TF_PROCS) && ((p->flags & PF_TRAP_EXIT) || m->term == am::normal))
+        trace_proc_event(p, atom_put("getting_unlinked"), m->from);
       if (p->flags & PF_TRAP_EXIT) {
         exit_message(p, m);
         *got_message = true;

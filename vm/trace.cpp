@@ -272,16 +272,21 @@ static void inherit(Process* q, uint32_t flags, const Tracer* t) {
   q->trace_flags.store(flags, std::memory_order_relaxed);
 }
 
-void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args) {
+void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args, bool link) {
   uint32_t pf = parent ? trace_flags_of(parent) : 0;
   {
     std::lock_guard<std::mutex> lock(trace_mutex());
-    if (parent && (pf & TF_SOFS) && tracer_of(parent)) {
-      inherit(child, pf & ~TF_SOFS, tracer_of(parent));
-      pf &= ~(TF_SOFS | TF_SOS);
+    const Tracer* pt = parent ? tracer_of(parent) : nullptr;
+    if ((pf & TF_SOFS) && pt) {
+      inherit(child, pf & ~TF_SOFS, pt);
       parent->trace_flags.fetch_and(~(TF_SOFS | TF_SOS), std::memory_order_relaxed);
-    } else if (parent && (pf & TF_SOS) && tracer_of(parent)) {
-      inherit(child, pf, tracer_of(parent));
+    } else if ((pf & TF_SOS) && pt) {
+      inherit(child, pf, pt);
+    } else if (link && (pf & TF_SOFL) && pt) {
+      inherit(child, pf & ~TF_SOFL, pt);
+      parent->trace_flags.fetch_and(~(TF_SOFL | TF_SOL), std::memory_order_relaxed);
+    } else if (link && (pf & TF_SOL) && pt) {
+      inherit(child, pf, pt);
     } else if (uint32_t nf = g_trace_new_flags.load(std::memory_order_relaxed)) {
       inherit(child, nf, g_new_tracer);
     }
@@ -291,12 +296,16 @@ void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args) {
     Process* s = scratch();
     Term mfa = make_tuple(s, {m, f, args});
     trace_emit(parent, pf, a.spawn, child->id, mfa);
+    if (link) trace_emit(parent, pf, a.link, child->id, NON_VALUE);
+    scratch_reset(s);
   }
   uint32_t cf = trace_flags_of(child);
   if (cf & TF_PROCS) {
     Process* s = scratch();
     Term mfa = make_tuple(s, {m, f, args});
     trace_emit(child, cf, a.spawned, parent ? parent->id : am::undefined, mfa);
+    if (link && parent) trace_emit(child, cf, a.getting_linked, parent->id, NON_VALUE);
+    scratch_reset(s);
   }
 }
 

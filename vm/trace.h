@@ -91,7 +91,7 @@ void trace_exit(Process* p, Term reason);                        // TF_PROCS
 void trace_sched(Process* p, Term tag);                          // TF_SCHED: in, out, in_exiting, out_exited...
 void trace_gc(Process* p, bool major, bool end, size_t reclaimed);  // TF_GC
 // Spawn: inheritance (set_on_spawn, new processes) and spawn/spawned events.
-void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args);
+void trace_spawned(Process* parent, Process* child, Term m, Term f, Term args, bool link);
 // register/unregister of `pid` by p (the event is pid's).
 void trace_registry_event(Process* p, Term pid, Term name, bool reg);
 // Links: set_on_link inheritance and link events (p linked to other).
