@@ -128,7 +128,5 @@ bool is_trace_frame_code(const UWord* ra);
 // The first return address slot at or above s that is not a trace frame.
 const Term* trace_skip_frames(const Term* s);
 
-// A module version is going away: forget its breakpoints.
-void trace_forget_code(const void* lo, const void* hi);
 
 }  // namespace bvm
