@@ -271,28 +271,33 @@ BIF_FN(erlang_trace_info_2) {
   std::lock_guard<std::mutex> code_lock(code_mutex());
   std::lock_guard<std::mutex> lock(trace_mutex());
   Term m = tuple_elem(what, 1), f = tuple_elem(what, 2), a = tuple_elem(what, 3);
-  const TracePoint* tp = nullptr;
+  const TracePoint* tp = nullptr;   // call tracing
+  const TracePoint* ctp = nullptr;  // call_count
   Term kind = am::false_;
   Export* e = export_get(m, f, uint32_t(small_val(a)));
+  FunctionInfo* fi = function_of(m, f, a);
+  const TracePoint* ftp = fi ? std::atomic_ref<TracePoint*>(fi->tp).load() : nullptr;
+  if (ftp && ftp->counting) ctp = ftp;
   if (e && e->bif && e->trace.load()) {
     tp = e->trace.load();
     kind = tp->local ? a_local : a_global;
-  } else if (FunctionInfo* fi = function_of(m, f, a); fi && std::atomic_ref<TracePoint*>(fi->tp).load()) {
-    tp = std::atomic_ref<TracePoint*>(fi->tp).load();
+  } else if (ftp && ftp->local) {
+    tp = ftp;
     kind = a_local;
-  } else if (e && e->trace.load()) {
+  } else if (e && !e->bif && e->trace.load()) {
     tp = e->trace.load();
     kind = a_global;
   }
   Term ms = tp ? ms_term(p, tp) : am::false_;
+  Term count = ctp ? make_integer(p, ctp->count.load()) : am::false_;
   if (item == a_traced) return make_tuple(p, {item, kind});
   if (item == a_match_spec) return make_tuple(p, {item, ms});
-  if (item == a_meta || item == a_meta_match_spec || item == a_call_count || item == a_call_time)
-    return make_tuple(p, {item, am::false_});
-  if (!tp) return make_tuple(p, {item, am::false_});
+  if (item == a_call_count) return make_tuple(p, {item, count});
+  if (item == a_meta || item == a_meta_match_spec || item == a_call_time) return make_tuple(p, {item, am::false_});
+  if (!tp && !ctp) return make_tuple(p, {item, am::false_});
   Term l = NIL;
   Term items[6][2] = {{a_traced, kind},           {a_match_spec, ms},       {a_meta, am::false_},
-                      {a_meta_match_spec, am::false_}, {a_call_time, am::false_}, {a_call_count, am::false_}};
+                      {a_meta_match_spec, am::false_}, {a_call_time, am::false_}, {a_call_count, count}};
   for (int i = 5; i >= 0; i--) l = make_cons(p, make_tuple(p, {items[i][0], items[i][1]}), l);
   return make_tuple(p, {item, l});
 }
@@ -329,6 +334,26 @@ TracePoint* make_tp(const Term* mfa, bool local, Term ms_source) {
     tp->frag->used = words;
     tp->ms = MatchSpec::compile(tp->ms_source, MsDialect::Trace).release();
   }
+  return tp;
+}
+
+// A new trace point for fi with call tracing as given (local: on with
+// `source`, else off) and call_count as the old one had it.
+TracePoint* with_trace(const TracePoint* old, const Term* mfa, bool local, Term source) {
+  TracePoint* tp = make_tp(mfa, local, local ? source : am::true_);
+  if (old && old->counting) {
+    tp->counting = true;
+    tp->count_paused.store(old->count_paused.load());
+    tp->count.store(old->count.load());
+  }
+  return tp;
+}
+
+// ...and one with the old call tracing and call_count as given.
+TracePoint* with_count(const TracePoint* old, const Term* mfa, bool counting) {
+  bool local = old && old->local;
+  TracePoint* tp = make_tp(mfa, local, local && old->ms ? old->ms_source : am::true_);
+  tp->counting = counting;
   return tp;
 }
 
@@ -369,16 +394,18 @@ BIF_FN(erts_internal_trace_pattern_3) {
                     a_call_count = atom_put("call_count"), a_call_time = atom_put("call_time"),
                     a_restart = atom_put("restart"), a_pause = atom_put("pause"), a_on_load = atom_put("on_load"),
                     a_send = atom_put("send"), a_receive = atom_put("receive"), a_any = atom_put("_");
-  bool local = false, global = false, other = false;
+  bool local = false, global = false, other = false, call_count = false;
   Term l = flist;
   for (; is_list(l); l = cdr(l)) {
     Term f = car(l);
     if (f == a_global) global = true;
     else if (f == a_local) local = true;
-    else if (f == a_meta || f == a_call_count || f == a_call_time) other = true;
+    else if (f == a_call_count) call_count = true;
+    else if (f == a_meta || f == a_call_time) other = true;
     else if (is_tuple(f) && tuple_arity(f) >= 2 && tuple_elem(f, 1) == a_meta) other = true;
     else return raise_badarg(p);
   }
+  if (call_count && !local) other = true;
   if (!is_nil(l) || (global && (local || other))) return raise_badarg(p);
   if (!local && !other) global = true;
   bool on;
@@ -423,15 +450,32 @@ BIF_FN(erts_internal_trace_pattern_3) {
       bool exported = e && std::find(v->exports.begin(), v->exports.end(), e) != v->exports.end();
       if (local || other) {
         n++;
-        if (!local) continue;
         if (fi.end - fi.start <= 2) continue;
+        const TracePoint* old = std::atomic_ref<TracePoint*>(fi.tp).load();
+        if (call_count) {
+          if (ms == a_pause || ms == a_restart) {
+            if (old && old->counting) {
+              if (ms == a_restart) old->count.store(0);
+              old->count_paused.store(ms == a_pause);
+            }
+          } else if (on) {
+            set_local(&fi, with_count(old, fi.mfa, true));
+          } else if (old && old->counting) {
+            set_local(&fi, old->local ? with_count(old, fi.mfa, false) : nullptr);
+          }
+        }
+        if (!local) continue;
         if (on && exported && e->trace.load()) set_global(e, nullptr);
-        set_local(&fi, on ? make_tp(fi.mfa, true, source) : nullptr);
+        old = std::atomic_ref<TracePoint*>(fi.tp).load();
+        if (on) set_local(&fi, with_trace(old, fi.mfa, true, source));
+        else if (old && old->counting) set_local(&fi, with_trace(old, fi.mfa, false, source));
+        else set_local(&fi, nullptr);
       } else {
         if (!exported) continue;
         n++;
         if (on) {
-          if (std::atomic_ref<TracePoint*>(fi.tp).load()) set_local(&fi, nullptr);
+          const TracePoint* old = std::atomic_ref<TracePoint*>(fi.tp).load();
+          if (old && old->local) set_local(&fi, old->counting ? with_trace(old, fi.mfa, false, source) : nullptr);
           set_global(e, make_tp(fi.mfa, false, source));
         } else {
           set_global(e, nullptr);

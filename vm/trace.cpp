@@ -426,6 +426,8 @@ UWord trace_breakpoint(Process* p, const UWord* entry, Term* x) {
   FunctionInfo* fi = function_of_mfa(mfa);
   UWord orig = std::atomic_ref<UWord>(fi->saved_entry).load(std::memory_order_acquire);
   const TracePoint* tp = std::atomic_ref<TracePoint*>(fi->tp).load(std::memory_order_acquire);
+  if (tp && tp->counting && !tp->count_paused.load(std::memory_order_relaxed))
+    tp->count.fetch_add(1, std::memory_order_relaxed);
   if (tp && tp->local) {
     unsigned arity = unsigned(small_val(mfa[2]));
     int msf = call_event(p, tp, x, arity);

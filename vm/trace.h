@@ -70,10 +70,15 @@ struct Tracer {
 // published; a new pattern replaces it (the old goes through epoch_retire).
 struct TracePoint {
   Term mfa[3];
-  bool local = false;
+  bool local = false;       // call tracing (a local pattern; for BIFs either)
   MatchSpec* ms = nullptr;  // nullptr: trace every call (pattern `true`)
   Term ms_source = NIL;     // what trace_info(_, match_spec) shows
   HeapFragment* frag = nullptr;
+  // call_count (local breakpoints only): pause and restart change these in
+  // place; a new pattern carries them over.
+  bool counting = false;
+  mutable std::atomic<bool> count_paused{false};
+  mutable std::atomic<int64_t> count{0};
   ~TracePoint();
 };
 

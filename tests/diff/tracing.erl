@@ -129,6 +129,22 @@ main() ->
     io:format("timestamp ~p~n", [is_integer(A) andalso is_integer(B) andalso is_integer(C)]),
     erlang:trace_pattern({?MODULE, '_', '_'}, false, [local]),
 
+    %% call_count
+    io:format("count ~p~n", [erlang:trace_pattern({?MODULE, g, 1}, true, [call_count])]),
+    [g(I) || I <- lists:seq(1, 5)],
+    io:format("~p~n", [erlang:trace_info({?MODULE, g, 1}, call_count)]),
+    erlang:trace_pattern({?MODULE, g, 1}, pause, [call_count]),
+    g(1),
+    io:format("~p~n", [erlang:trace_info({?MODULE, g, 1}, all)]),
+    erlang:trace_pattern({?MODULE, g, 1}, restart, [call_count]),
+    g(1),
+    erlang:trace_pattern({?MODULE, g, 1}, [{'_', [], [{return_trace}]}], [local]),
+    io:format("~p~n", [erlang:trace_info({?MODULE, g, 1}, all)]),
+    erlang:trace_pattern({?MODULE, g, 1}, false, [local]),
+    io:format("~p~n", [erlang:trace_info({?MODULE, g, 1}, all)]),
+    erlang:trace_pattern({?MODULE, g, 1}, false, [call_count]),
+    io:format("~p~n", [erlang:trace_info({?MODULE, g, 1}, all)]),
+
     %% trace_delivered
     Ref = erlang:trace_delivered(Self),
     receive {trace_delivered, Self, Ref} -> io:format("delivered~n") end,
