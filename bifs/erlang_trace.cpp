@@ -288,6 +288,7 @@ BIF_FN(erlang_trace_info_2) {
     tp = e->trace.load();
     kind = a_global;
   }
+  if (!fi && !(e && e->bif)) return make_tuple(p, {item, am::undefined});  // no such function
   Term ms = tp ? ms_term(p, tp) : am::false_;
   Term count = ctp ? make_integer(p, ctp->count.load()) : am::false_;
   if (item == a_traced) return make_tuple(p, {item, kind});
@@ -393,7 +394,8 @@ BIF_FN(erts_internal_trace_pattern_3) {
   static const Term a_global = atom_put("global"), a_local = atom_put("local"), a_meta = atom_put("meta"),
                     a_call_count = atom_put("call_count"), a_call_time = atom_put("call_time"),
                     a_restart = atom_put("restart"), a_pause = atom_put("pause"), a_on_load = atom_put("on_load"),
-                    a_send = atom_put("send"), a_receive = atom_put("receive"), a_any = atom_put("_");
+                    a_send = atom_put("send"), a_receive = atom_put("receive"), a_any = atom_put("_"),
+                    a_apply = atom_put("apply");
   bool local = false, global = false, other = false, call_count = false;
   Term l = flist;
   for (; is_list(l); l = cdr(l)) {
@@ -444,6 +446,9 @@ BIF_FN(erts_internal_trace_pattern_3) {
       if (e && e->bif) {  // a BIF: traced where it is called (call_bif)
         n++;
         if (other && !local) continue;
+        // apply/2,3 are calls rather than functions of their own: the
+        // function they call is what gets traced.
+        if (fi.mfa[0] == am::erlang && fi.mfa[1] == a_apply) continue;
         retire_tp(e->trace.exchange(on ? make_tp(fi.mfa, local, source) : nullptr));
         continue;
       }

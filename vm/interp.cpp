@@ -279,7 +279,7 @@ L_return:
   goto context_switch;
 
   // A BIF called as a function. Results go to x0; errors name the BIF.
-#define CALL_BIF(fn_word, export_word, arity)                                  \
+#define CALL_BIF(fn_word, export_word, tail)                                   \
   Term r;                                                                      \
   do {                                                                         \
     SWAPOUT();                                                                 \
@@ -289,7 +289,7 @@ L_return:
     if (LIKELY(!cbe_->trace.load(std::memory_order_relaxed)))                  \
       r = reinterpret_cast<BifFn>(fn_word)(p, x);                              \
     else                                                                       \
-      r = trace_bif_call(p, cbe_, reinterpret_cast<BifFn>(fn_word), x);        \
+      r = trace_bif_call(p, cbe_, reinterpret_cast<BifFn>(fn_word), x, tail);  \
     FCALLS = p->fcalls;                                                        \
     if (r == NON_VALUE) {                                                      \
       bif_failed = reinterpret_cast<const Export*>(export_word);               \
@@ -298,7 +298,7 @@ L_return:
     }                                                                          \
   } while (0)
 L_call_bif: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], false);
   if (is_catch(r)) {
     if (r == BIF_TRAP) {
       E[0] = reinterpret_cast<Term>(I + 3);
@@ -314,7 +314,7 @@ L_call_bif: {
   NEXT(3);
 }
 L_call_bif_last: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], true);
   E += I[3];
   if (is_catch(r)) {
     if (r == BIF_TRAP) {
@@ -332,7 +332,7 @@ L_call_bif_last: {
   goto L_return;
 }
 L_call_bif_only: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], true);
   if (is_catch(r)) {
     if (r == BIF_TRAP) {
       if (p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
@@ -355,7 +355,7 @@ L_call_bif_export: {
   bif_tail_pc = nullptr;
   SWAPOUT();
   p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
-  Term r = LIKELY(!e->trace.load(std::memory_order_relaxed)) ? e->bif(p, x) : trace_bif_call(p, e, e->bif, x);
+  Term r = LIKELY(!e->trace.load(std::memory_order_relaxed)) ? e->bif(p, x) : trace_bif_call(p, e, e->bif, x, true);
   FCALLS = p->fcalls;
   if (r == NON_VALUE) {
     bif_failed = e;

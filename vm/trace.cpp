@@ -446,9 +446,10 @@ const UWord* trace_export_call(Process* p, const Export* e, Term* x) {
   return target;
 }
 
-Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x) {
-  const TracePoint* tp = e->trace.load(std::memory_order_acquire);
+Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x, bool tail) {
+  const TracePoint* tp = e->bif ? e->trace.load(std::memory_order_acquire) : nullptr;
   int msf = tp ? call_event(p, tp, x, e->arity) : -1;
+  const UWord* call_pc = p->i;
   Term r = fn(p, x);
   if (msf > 0 && !(trace_flags_of(p) & TF_SILENT)) {
     Process* s = scratch();
@@ -463,6 +464,22 @@ Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x) {
       trace_emit(p, trace_flags_of(p), TA().return_from, what, r);
     }
     scratch_reset(s);
+  }
+  uint32_t flags = trace_flags_of(p);
+  if (msf >= 0 && tp->local && r != NON_VALUE && !is_catch(r) && (flags & TF_CALL) && (flags & TF_RETURN_TO) &&
+      !(flags & TF_SILENT)) {
+    // return_to: where the BIF returns (a trace frame there reports itself).
+    const UWord* to = nullptr;
+    if (!tail) {
+      to = call_pc;
+    } else if (is_return_address(p->stop[0]) && !is_trace_frame_code(reinterpret_cast<const UWord*>(p->stop[0]))) {
+      to = reinterpret_cast<const UWord*>(p->stop[0]);
+    }
+    const Term* mfa = to ? code_mfa_at(to) : nullptr;
+    if (mfa) {
+      Process* s = scratch();
+      trace_emit(p, flags, TA().return_to, make_tuple(s, {mfa[0], mfa[1], mfa[2]}), NON_VALUE);
+    }
   }
   return r;
 }

@@ -114,8 +114,9 @@ inline bool trace_spawn_wanted(const Process* parent) {
 UWord trace_breakpoint(Process* p, const UWord* entry, Term* x);
 // An export's trampoline: returns where the call goes.
 const UWord* trace_export_call(Process* p, const Export* e, Term* x);
-// A traced BIF: calls it, with the call/return/exception messages.
-Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x);
+// A traced BIF: calls it, with the call/return/exception messages. A tail
+// call returns to p->stop[0], another to the function at p->i.
+Term trace_bif_call(Process* p, const Export* e, BifFn fn, Term* x, bool tail);
 // Return through a trace frame at p->stop (code `which`): sends
 // return_from / return_to; returns the number of frame words to pop.
 unsigned trace_frame_return(Process* p, const UWord* which, Term value);
