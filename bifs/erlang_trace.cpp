@@ -476,11 +476,13 @@ BIF_FN(erts_internal_trace_pattern_3) {
         else if (old && old->counting) set_local(&fi, with_trace(old, fi.mfa, false, source));
         else set_local(&fi, nullptr);
       } else {
+        if (on) {  // global tracing replaces local tracing, exported or not
+          const TracePoint* old = std::atomic_ref<TracePoint*>(fi.tp).load();
+          if (old && old->local) set_local(&fi, old->counting ? with_trace(old, fi.mfa, false, source) : nullptr);
+        }
         if (!exported) continue;
         n++;
         if (on) {
-          const TracePoint* old = std::atomic_ref<TracePoint*>(fi.tp).load();
-          if (old && old->local) set_local(&fi, old->counting ? with_trace(old, fi.mfa, false, source) : nullptr);
           set_global(e, make_tp(fi.mfa, false, source));
         } else {
           set_global(e, nullptr);

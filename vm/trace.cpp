@@ -402,8 +402,12 @@ int call_event(Process* p, const TracePoint* tp, const Term* args, unsigned arit
 // Pushes the frames call_event asked for (and return_to's).
 void push_frames(Process* p, const Term* mfa, int msf, bool local, Term* x, unsigned arity) {
   bool want_rt = msf & (MS_RETURN_TRACE | MS_EXCEPTION_TRACE);
-  bool want_to = local && (trace_flags_of(p) & TF_RETURN_TO) &&
-                 reinterpret_cast<const UWord*>(p->stop[0]) != g_codes[2];
+  // One return_to frame per chain of tail calls: none if one is already
+  // under the return_trace frames at the top.
+  const Term* below = p->stop;
+  while (reinterpret_cast<const UWord*>(*below) == g_codes[0] || reinterpret_cast<const UWord*>(*below) == g_codes[1])
+    below += 4;
+  bool want_to = local && (trace_flags_of(p) & TF_RETURN_TO) && reinterpret_cast<const UWord*>(*below) != g_codes[2];
   unsigned need = (want_rt ? 4 : 0) + (want_to ? 1 : 0);
   if (!need) return;
   if (size_t(p->stop - p->htop) < need) gc_collect(p, need, x, arity);
