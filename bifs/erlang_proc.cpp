@@ -18,6 +18,7 @@
 #include "vm/registry.h"
 #include "vm/signals.h"
 #include "vm/term_print.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 namespace bvm {
@@ -28,9 +29,9 @@ BIF_FN(erlang_self_0) {
 }
 
 // Sends to a pid, a registered name, {Name, Node} or an alias; false: badarg.
-static bool do_send(Process* p, Term to, Term msg) {
+static bool do_send_untraced(Process* p, Term to, Term msg, bool* delivered) {
   if (is_local_pid(to)) {
-    send_message(p, to, msg);  // to a dead process: dropped
+    *delivered = send_message(p, to, msg);  // to a dead process: dropped
     return true;
   }
   if (is_atom(to)) {
@@ -56,6 +57,20 @@ static bool do_send(Process* p, Term to, Term msg) {
   }
   if (is_pid(to)) return true;  // another node's: not connected, dropped
   return false;
+}
+
+static bool do_send(Process* p, Term to, Term msg) {
+  bool delivered = true;
+  if (trace_flags_of(p) & TF_SEND) {
+    // The trace message goes first, as the reference sends it.
+    if (is_atom(to) && registry_whereis(to) == NON_VALUE) return false;
+    if (is_local_pid(to)) {
+      Process* q = process_lookup(to);
+      delivered = q && q->state.load(std::memory_order_acquire) != ProcState::Exited;
+    }
+    trace_send(p, to, msg, delivered);
+  }
+  return do_send_untraced(p, to, msg, &delivered);
 }
 
 BIF_FN(erlang_send_2) {

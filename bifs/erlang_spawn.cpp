@@ -9,6 +9,7 @@
 #include "vm/registry.h"
 #include "vm/scheduler.h"
 #include "vm/signals.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 namespace bvm {
@@ -442,11 +443,14 @@ BIF_FN(erlang_register_2) {
   Term name = args[0], pid = args[1];
   if (!is_atom(name) || name == am::undefined || !is_local_pid(pid) || !registry_register(name, pid))
     return raise_badarg(p);
+  trace_registry_event(p, pid, name, true);
   return am::true_;
 }
 
 BIF_FN(erlang_unregister_1) {
+  Term pid = is_atom(args[0]) ? registry_whereis(args[0]) : NON_VALUE;
   if (!is_atom(args[0]) || !registry_unregister(args[0])) return raise_badarg(p);
+  if (pid != NON_VALUE) trace_registry_event(p, pid, args[0], false);
   return am::true_;
 }
 

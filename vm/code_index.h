@@ -39,6 +39,12 @@ struct Export {
   // its own (a stub calling erlang:nif_error). Loading the module makes
   // that function call it (loader/prepare.cpp). Set once at startup.
   BifFn nif = nullptr;
+  // Call tracing (vm/trace.h): a BIF's trace point (tested by the call_bif
+  // instructions), or a global pattern; then `address` points at
+  // trace_stub [trace_export, this], which goes on to trace_target.
+  std::atomic<struct TracePoint*> trace{nullptr};
+  UWord trace_stub[2] = {0, 0};
+  std::atomic<const UWord*> trace_target{nullptr};
 
   Term module() const { return mfa[0]; }
   Term function() const { return mfa[1]; }

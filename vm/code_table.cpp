@@ -122,6 +122,9 @@ void commit_version(ModuleVersion* v) {
   for (size_t i = 0; i < v->exports.size(); i++) {
     Export* e = v->exports[i];
     if (e->bif) continue;  // a BIF's export keeps calling the BIF (erlang.beam's stubs)
+    // New code starts untraced (a global pattern's trampoline goes; its
+    // trace point is left to leak, as a reader may still hold it).
+    e->trace.store(nullptr, std::memory_order_release);
     e->address.store(v->export_entries[i], std::memory_order_release);
   }
   for (size_t i = 0; i < v->lambdas.size(); i++)

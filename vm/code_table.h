@@ -27,6 +27,11 @@ struct FunctionInfo {
   const UWord* start;  // the func_info instruction
   const UWord* end;    // one past the function's last instruction
   Term mfa[3];         // module, function, arity (small)
+  // Call tracing (vm/trace.h), read and written with std::atomic_ref:
+  // the pattern, and the entry instruction's own handler word while a
+  // breakpoint replaces it (kept once saved).
+  struct TracePoint* tp = nullptr;
+  UWord saved_entry = 0;
 };
 
 struct LineRecord {

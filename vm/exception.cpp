@@ -7,6 +7,7 @@
 #include "vm/code_table.h"
 #include "vm/interp.h"
 #include "vm/map.h"
+#include "vm/trace.h"
 
 namespace bvm {
 
@@ -69,7 +70,7 @@ void for_each_call_site(Process* p, const UWord* prev, int& depth, F fn) {
   for (Term* s = p->stop; s < p->hend && depth > 0; s++) {
     if (!is_return_address(*s)) continue;
     const UWord* ra = reinterpret_cast<const UWord*>(*s);
-    if (ra == normal_exit_code()) continue;
+    if (ra == normal_exit_code() || is_trace_frame_code(ra)) continue;
     if (ra - 1 != prev) {
       prev = ra - 1;
       fn(ra - 1);
@@ -284,16 +285,23 @@ Term exc_current_stacktrace(Process* p, const UWord* pc) {
 
 const UWord* exc_find_handler(Process* p) {
   Term* frame_top = p->stop;
+  bool passed_return_to = false;
   for (Term* s = p->stop; s < p->hend; s++) {
     Term w = *s;
     if (is_return_address(w)) {
       frame_top = s;
+      if (__builtin_expect(is_trace_frame_code(reinterpret_cast<const UWord*>(w)), 0)) {
+        trace_frame_exception(p, s);
+        if (reinterpret_cast<const UWord*>(w) == trace_return_to_code()) passed_return_to = true;
+      }
     } else if (is_catch(w)) {
       // The catching function's CP slot still holds where the call that
       // raised would have returned to: it is stale now.
       if (is_return_address(*frame_top)) *frame_top = NIL;
       p->stop = frame_top;
-      return reinterpret_cast<const UWord*>(catch_val(w) << 3);
+      const UWord* handler = reinterpret_cast<const UWord*>(catch_val(w) << 3);
+      if (passed_return_to) trace_return_to_handler(p, handler);
+      return handler;
     }
   }
   return nullptr;

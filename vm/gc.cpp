@@ -12,6 +12,7 @@
 #include "vm/heap_layout.h"
 #include "vm/literal_release.h"
 #include "vm/term_print.h"
+#include "vm/trace.h"
 #include "vm/message.h"
 #include "vm/signals.h"
 #include "vm/vm_stats.h"
@@ -460,8 +461,11 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
     if (size_t(p->old_hend - p->old_htop) < mature) major = true;  // no room to promote
   }
   size_t before = words_in_use(p);
+  bool traced = trace_flags_of(p) & TF_GC;
+  if (traced) trace_gc(p, major, false, 0);
   Collector(p, major).run(need, x, live);
   stats_gc_done(before, words_in_use(p));
+  if (traced) trace_gc(p, major, true, before - std::min(before, words_in_use(p)));
   check_heap_limit(p);
 }
 
@@ -474,8 +478,11 @@ void gc_copy_literals(Process* p, const LiteralRanges* lits, Term* x, unsigned l
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
   size_t before = words_in_use(p);
+  bool traced = trace_flags_of(p) & TF_GC;
+  if (traced) trace_gc(p, true, false, 0);
   Collector(p, true).run(need, x, live);
   stats_gc_done(before, words_in_use(p));
+  if (traced) trace_gc(p, true, true, before - std::min(before, words_in_use(p)));
   check_heap_limit(p);
 }
 

@@ -32,6 +32,7 @@
 #include "vm/scheduler.h"
 #include "vm/signals.h"
 #include "vm/timers.h"
+#include "vm/trace.h"
 
 namespace bvm {
 
@@ -55,6 +56,8 @@ void interp_init() {
   g_apply_fun[0] = g_dispatch[I_apply_fun];
   g_apply_fun[1] = 0;
   exports_set_stub_handlers(g_dispatch[I_call_undefined], g_dispatch[I_call_bif_export]);
+  trace_set_codes(g_dispatch[I_return_trace], g_dispatch[I_exception_trace], g_dispatch[I_return_to_trace],
+                  g_dispatch[I_trace_breakpoint], g_dispatch[I_trace_export]);
 }
 
 // The code address a function reached through an export was called from
@@ -70,6 +73,7 @@ static void end_receive_timeout(Process* p) {
 }
 
 static const UWord* caller_pc(const Term* E) {
+  E = trace_skip_frames(E);
   const UWord* ra = reinterpret_cast<const UWord*>(E[0]);
   if (!is_header(E[0]) || ra == nullptr || ra == normal_exit_code()) return nullptr;
   return ra - 1;
@@ -77,7 +81,8 @@ static const UWord* caller_pc(const Term* E) {
 
 // Arity of the function a call is about to enter (for switching out there).
 static unsigned entry_arity(const Process* p, const UWord* target) {
-  if (target[0] == g_dispatch[I_call_undefined] || target[0] == g_dispatch[I_call_bif_export])
+  if (target[0] == g_dispatch[I_call_undefined] || target[0] == g_dispatch[I_call_bif_export] ||
+      target[0] == g_dispatch[I_trace_export])
     return reinterpret_cast<const Export*>(target[1])->arity;
   if (target[0] == g_dispatch[I_apply_fun]) return p->trap_arity + 1;
   const Term* mfa = reinterpret_cast<const Term*>(target[-1]);
@@ -113,6 +118,10 @@ RunResult interp_run(Scheduler* s, Process* p) {
   UWord call_arity = 0;                 // do_call_fun: arguments before the fun
   int call_mode = 0;                    // 0 call, 1 last call, 2 from a trap
   unsigned map_mode = 0;                // do_put_map: MAP_PUT_* flags
+  // A tail call (call_bif_last/only, apply_last) went straight on to a
+  // BIF's export stub: where it was made, for the stack trace of an error
+  // the BIF raises (the caller's frame is gone). Consumed by the stub.
+  const UWord* bif_tail_pc = nullptr;
   for (unsigned i = 0; i < p->arity; i++) x[i] = p->arg_reg[i];
 
 #define LIKELY(c) __builtin_expect(!!(c), 1)
@@ -270,13 +279,17 @@ L_return:
   goto context_switch;
 
   // A BIF called as a function. Results go to x0; errors name the BIF.
-#define CALL_BIF(fn_word, export_word, arity)                                  \
+#define CALL_BIF(fn_word, export_word, tail)                                   \
   Term r;                                                                      \
   do {                                                                         \
     SWAPOUT();                                                                 \
     p->i = I;                                                                  \
     p->fcalls = FCALLS;                                                        \
-    r = reinterpret_cast<BifFn>(fn_word)(p, x);                                \
+    const Export* cbe_ = reinterpret_cast<const Export*>(export_word);         \
+    if (LIKELY(!cbe_->trace.load(std::memory_order_relaxed)))                  \
+      r = reinterpret_cast<BifFn>(fn_word)(p, x);                              \
+    else                                                                       \
+      r = trace_bif_call(p, cbe_, reinterpret_cast<BifFn>(fn_word), x, tail);  \
     FCALLS = p->fcalls;                                                        \
     if (r == NON_VALUE) {                                                      \
       bif_failed = reinterpret_cast<const Export*>(export_word);               \
@@ -285,7 +298,7 @@ L_return:
     }                                                                          \
   } while (0)
 L_call_bif: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], false);
   if (is_catch(r)) {
     if (r == BIF_TRAP) {
       E[0] = reinterpret_cast<Term>(I + 3);
@@ -301,10 +314,13 @@ L_call_bif: {
   NEXT(3);
 }
 L_call_bif_last: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], true);
   E += I[3];
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -316,9 +332,12 @@ L_call_bif_last: {
   goto L_return;
 }
 L_call_bif_only: {
-  CALL_BIF(I[1], I[2], 0);
+  CALL_BIF(I[1], I[2], true);
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -332,19 +351,25 @@ L_call_bif_only: {
   // Export stub of a BIF: reached by call_ext through the export, apply, funs.
 L_call_bif_export: {
   const Export* e = reinterpret_cast<const Export*>(I[1]);
+  const UWord* tail_pc = bif_tail_pc;
+  bif_tail_pc = nullptr;
   SWAPOUT();
   p->fcalls = FCALLS;  // reductions left, for BIFs that read or set them
-  Term r = e->bif(p, x);
+  Term r = LIKELY(!e->trace.load(std::memory_order_relaxed)) ? e->bif(p, x) : trace_bif_call(p, e, e->bif, x, true);
   FCALLS = p->fcalls;
   if (r == NON_VALUE) {
     bif_failed = e;
     bif_failed_args = x;
-    // Reached through an export: the caller's return address tells where.
-    I = caller_pc(E);
+    // Reached through an export: the caller's return address tells where
+    // (or the tail call that came here).
+    I = tail_pc ? tail_pc : caller_pc(E);
     goto bif_error;
   }
   if (is_catch(r)) {
-    if (r == BIF_TRAP) DISPATCH_CALL(p->trap_addr);
+    if (r == BIF_TRAP) {
+      if (tail_pc && p->trap_addr[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = tail_pc;
+      DISPATCH_CALL(p->trap_addr);
+    }
     x[0] = p->trap_value;
     I = ADDR(E[0]);
     E[0] = NIL;
@@ -403,7 +428,9 @@ L_apply_last: {
     goto save_trace;
   }
   E += I[2];
-  DISPATCH_CALL(export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire));
+  const UWord* target = export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire);
+  if (target[0] == g_dispatch[I_call_bif_export]) bif_tail_pc = I;
+  DISPATCH_CALL(target);
 }
 L_apply_mfa:
   // Reached only through BIF traps; never emitted.
@@ -982,6 +1009,36 @@ L_get_map_elements: {
 
 L_nop:
   NEXT(1);
+
+  // ==================================================================
+  // tracing (vm/trace.h)
+L_trace_breakpoint: {
+  // I is a traced function's entry; its own handler word is kept aside.
+  SWAPOUT();
+  p->i = I;
+  p->fcalls = FCALLS;
+  UWord orig = trace_breakpoint(p, I, x);
+  SWAPIN();
+  if (p->heap_limit_hit) goto heap_limit_kill;
+  goto* reinterpret_cast<const void*>(orig);
+}
+L_trace_export: {
+  SWAPOUT();
+  p->i = I;
+  p->fcalls = FCALLS;
+  const UWord* target = trace_export_call(p, reinterpret_cast<const Export*>(I[1]), x);
+  SWAPIN();
+  if (p->heap_limit_hit) goto heap_limit_kill;
+  JUMP(target);
+}
+L_return_trace:
+L_exception_trace:
+L_return_to_trace:
+  // Returned into a trace frame (E points at it): report, pop, return on.
+  SWAPOUT();
+  p->i = I;
+  E += trace_frame_return(p, I, x[0]);
+  goto L_return;
 L_executable_line:
   NEXT(1);
 

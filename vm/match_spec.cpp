@@ -127,7 +127,7 @@ thread_local Scratch t_scratch;
 enum class Op : uint8_t {
   Const, Var, Whole, AllVars, Tuple, List, Map, Call, TypeTest, Cmp, And, Or, AndAlso, OrElse, Self,
   // trace dialect
-  Message, ReturnTrace, ExceptionTrace, Undefined, True, False, Nil, Display, GetTcw, SetTcw, NotSup,
+  Message, ReturnTrace, ExceptionTrace, Undefined, Caller, True, False, Nil, Display, GetTcw, SetTcw, NotSup,
 };
 
 enum class Type : uint8_t { Atom, Float, Integer, List, Number, Pid, Port, Reference, Tuple, Map, Binary, Function };
@@ -234,6 +234,8 @@ std::atomic<uint32_t> g_trace_control_word{0};
 constexpr unsigned MAX_DEPTH = 3000;
 
 }  // namespace
+
+thread_local Term g_ms_caller = NON_VALUE;
 
 namespace {
 
@@ -459,7 +461,7 @@ struct Compiler {
       return trace_form(s == "enable_trace" ? "enable_trace" : "disable_trace", false, a == 2 || a == 3,
                         "called with wrong number of arguments in ", Op::True);
     if (s == "trace") return trace_form("trace", false, a == 3 || a == 4, "called with wrong number of arguments in ", Op::True);
-    if (s == "caller") return trace_form("caller", false, a == 1, "called with arguments in ", Op::Undefined);
+    if (s == "caller") return trace_form("caller", false, a == 1, "called with arguments in ", Op::Caller);
     if (s == "caller_line") return trace_form("caller_line", false, a == 1, "called with arguments in ", Op::Undefined);
     if (s == "silent") return trace_form("silent", false, a == 2, "called with wrong number of arguments in ", Op::True);
 
@@ -962,6 +964,7 @@ Term MatchSpec::Impl::eval(uint32_t n, RunState& st) const {
       st.flags |= MS_EXCEPTION_TRACE;
       return am::true_;
     case Op::Undefined: return am::undefined;
+    case Op::Caller: return g_ms_caller != NON_VALUE ? g_ms_caller : am::undefined;
     case Op::True:
     case Op::False:
       for (uint32_t i = 0; i < node.count; i++) {

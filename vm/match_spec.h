@@ -82,6 +82,10 @@ class MatchSpec {
   std::unique_ptr<Impl> impl_;
 };
 
+// What {caller} evaluates to in a trace match spec run on this thread
+// (set around the run by call tracing; NON_VALUE: undefined).
+extern thread_local Term g_ms_caller;
+
 // A variable or '_' in a compiled head (see MatchSpec::head_key).
 bool ms_is_wildcard(Term t);
 // The number N of an atom '$N', or -1.

@@ -40,6 +40,7 @@ struct Module;
 struct Export;
 struct Scheduler;
 struct Message;
+struct Tracer;
 
 // A block of heap memory outside the young heap: BIF allocations that did
 // not fit, and message payloads. Part of the young generation until the
@@ -209,6 +210,11 @@ struct Process {
   // ---- literal areas being released (vm/literal_release.h): answers to
   // the collector's copy requests, sent once the process has copied
   std::vector<std::pair<Term, Message*>> cla_replies;
+
+  // ---- tracing (vm/trace.h): set by any thread under trace_mutex(),
+  // read by the process itself on slow paths only
+  std::atomic<uint32_t> trace_flags{0};
+  std::atomic<Tracer*> tracer{nullptr};
 
   // ---- termination
   Term exit_reason = NON_VALUE;

@@ -10,6 +10,7 @@
 #include "vm/literal_release.h"
 #include "vm/signals.h"
 #include "vm/timers.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 #include "vm/vm_stats.h"
 
@@ -154,6 +155,7 @@ void put_back(Scheduler* s, Process* p) {
 bool run_one(Scheduler* s, Process* p) {
   p->scheduler = s;
   p->state.store(ProcState::Running, std::memory_order_relaxed);
+  if (trace_flags_of(p) & TF_SCHED) trace_sched(p, atom_put("in"));
   if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
     process_terminate(p);
     return false;
@@ -172,6 +174,10 @@ bool run_one(Scheduler* s, Process* p) {
     result = RunResult::Exit;
   }
   stats_switched_out(p, result == RunResult::Exit);  // erlang:statistics/1
+  if (trace_flags_of(p) & TF_SCHED) {
+    if (result != RunResult::Exit) trace_sched(p, atom_put("out"));
+    else if (trace_flags_of(p) & TF_EXITING) trace_sched(p, atom_put("out_exited"));
+  }
   switch (result) {
     case RunResult::Yield:
       // A BIF may have acted on a signal that kills it (exit/2 to itself).

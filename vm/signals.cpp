@@ -21,6 +21,7 @@
 #include "vm/system_logger.h"
 #include "vm/term_print.h"
 #include "vm/timers.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 namespace bvm {
@@ -151,6 +152,7 @@ bool link_to(Process* self, Term other) {
   if (has_link(self, other)) return true;
   if (!signal_send(other, signal_new(SigKind::Link, self->id, NON_VALUE))) return false;
   self->links.push_back(other);
+  if (trace_flags_of(self)) trace_linked(self, other, true);
   return true;
 }
 
@@ -158,6 +160,7 @@ void unlink_from(Process* self, Term other) {
   if (!has_link(self, other)) return;
   drop_link(self, other);
   signal_send(other, signal_new(SigKind::Unlink, self->id, NON_VALUE));
+  if (trace_flags_of(self)) trace_linked(self, other, false);
 }
 
 // The 'DOWN' message: {Tag, Ref, process, Item, Reason}, built on p's heap.
@@ -316,6 +319,7 @@ Message* take_incoming(Process* p) {
 
 // Appends m (a message whose term may point into m->frag) to the private queue.
 void enqueue_private(Process* p, Message* m) {
+  if (trace_flags_of(p) & TF_RECEIVE) trace_receive(p, m->term);
   m->kind = SigKind::Message;
   m->next = nullptr;
   *p->msg_last = m;
@@ -361,6 +365,8 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
     case SigKind::LinkExit: {
       if (!has_link(p, m->from)) break;  // unlinked since
       drop_link(p, m->from);
+      if ((trace_flags_of(p) & TF_PROCS) && ((p->flags & PF_TRAP_EXIT) || m->term == am::normal))
+        trace_proc_event(p, atom_put("getting_unlinked"), m->from);
       if (p->flags & PF_TRAP_EXIT) {
         exit_message(p, m);
         *got_message = true;
@@ -372,9 +378,11 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
     }
     case SigKind::Link:
       if (!has_link(p, m->from)) p->links.push_back(m->from);
+      if (trace_flags_of(p) & TF_PROCS) trace_proc_event(p, atom_put("getting_linked"), m->from);
       break;
     case SigKind::Unlink:
       drop_link(p, m->from);
+      if (trace_flags_of(p) & TF_PROCS) trace_proc_event(p, atom_put("getting_unlinked"), m->from);
       break;
     case SigKind::Monitor: {
       MonitorEntry e{m->ref, m->from, m->aux, m->term};
@@ -517,6 +525,12 @@ void process_terminate(Process* p) {
   }
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
+  if (trace_flags_of(p) & TF_PROCS) {
+    Term name = registry_name_of(p->id);
+    if (name != NON_VALUE) trace_proc_event(p, atom_put("unregister"), name);
+    trace_exit(p, reason);
+  }
+  trace_process_exited(p);
 
   // Its name and tables are released before links and monitors fire (as
   // the reference): whoever sees the 'DOWN' or 'EXIT' may register the

@@ -22,6 +22,7 @@
 #include "vm/process_table.h"
 #include "vm/scheduler.h"
 #include "vm/signals.h"
+#include "vm/trace.h"
 
 namespace bvm {
 
@@ -109,6 +110,7 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
       if (monitor_ref) *monitor_ref = make_ref_term(parent, r);
     }
   }
+  if (trace_spawn_wanted(parent)) trace_spawned(parent, p, module, function, args, parent && opts.link);
   p->scheduler = parent ? parent->scheduler : nullptr;
   p->state.store(ProcState::Runnable, std::memory_order_release);
   scheduler_enqueue(p);
