@@ -396,15 +396,15 @@ BIF_FN(erts_internal_trace_pattern_3) {
                     a_restart = atom_put("restart"), a_pause = atom_put("pause"), a_on_load = atom_put("on_load"),
                     a_send = atom_put("send"), a_receive = atom_put("receive"), a_any = atom_put("_"),
                     a_apply = atom_put("apply");
-  bool local = false, global = false, other = false, call_count = false;
+  bool local = false, global = false, other = false, call_count = false, unsupported = false;
   Term l = flist;
   for (; is_list(l); l = cdr(l)) {
     Term f = car(l);
     if (f == a_global) global = true;
     else if (f == a_local) local = true;
     else if (f == a_call_count) call_count = true;
-    else if (f == a_meta || f == a_call_time) other = true;
-    else if (is_tuple(f) && tuple_arity(f) >= 2 && tuple_elem(f, 1) == a_meta) other = true;
+    else if (f == a_meta || f == a_call_time) other = unsupported = true;
+    else if (is_tuple(f) && tuple_arity(f) >= 2 && tuple_elem(f, 1) == a_meta) other = unsupported = true;
     else return raise_badarg(p);
   }
   if (call_count && !local) other = true;
@@ -423,14 +423,15 @@ BIF_FN(erts_internal_trace_pattern_3) {
   } else {
     return raise_badarg(p);
   }
+  // Not implemented, so refused rather than silently ignored: meta
+  // tracing, call_time, and match specifications on send and receive.
+  if (unsupported && on) return raise_error(p, am::notsup);
+  if ((mfa == a_send || mfa == a_receive) && is_list(ms) && ms != NIL) return raise_error(p, am::notsup);
   if (mfa == a_send || mfa == a_receive || mfa == a_on_load) return make_small(mfa == a_on_load ? 0 : 1);
   if (!is_tuple(mfa) || tuple_arity(mfa) != 3) return raise_badarg(p);
   Term m = tuple_elem(mfa, 1), f = tuple_elem(mfa, 2), a = tuple_elem(mfa, 3);
   if (!is_atom(m) || !is_atom(f) || !(a == a_any || (is_small(a) && small_val(a) >= 0))) return raise_badarg(p);
   if ((m == a_any && (f != a_any || a != a_any)) || (f == a_any && a != a_any)) return raise_badarg(p);
-  if (other && !local) {
-    // call_count, call_time, meta: not kept here; count the functions.
-  }
   Term source = (is_list(ms) && ms != NIL) ? ms : am::true_;
   int64_t n = 0;
   std::lock_guard<std::mutex> code_lock(code_mutex());
