@@ -8,7 +8,9 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "bifs/bin_util.h"
 #include "vm/atom_table.h"
+#include "vm/code_table.h"
 #include "vm/copy.h"
 #include "vm/exception.h"
 #include "vm/identity.h"
@@ -16,6 +18,7 @@
 #include "vm/message.h"
 #include "vm/registry.h"
 #include "vm/signals.h"
+#include "vm/term_print.h"
 #include "vm/vm.h"
 
 namespace bvm {
@@ -52,6 +55,61 @@ Term list_of(Process* p, const std::vector<Term>& v) {
 Term mfa_tuple(Process* p, const Term* mfa) { return make_tuple(p, {mfa[0], mfa[1], mfa[2]}); }
 
 size_t heap_words(const Process* t) { return t->heap_sz + size_t(t->old_hend - t->old_heap); }
+
+// Heap fragment words of the process before this answer was built (the
+// answer itself is built on its heap and must not count).
+thread_local size_t t_mbuf_before = 0;
+
+void print_code_address(std::string& out, const UWord* pc) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%#018llx", static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(pc)));
+  out += buf;
+  ModuleVersion* mv = pc ? version_at(pc) : nullptr;
+  const FunctionInfo* fi = mv ? mv->function_at(pc) : nullptr;
+  if (!fi) return;
+  out += " (";
+  print_atom(out, fi->mfa[0]);
+  out += ':';
+  print_atom(out, fi->mfa[1]);
+  out += '/' + std::to_string(small_val(fi->mfa[2]));
+  out += " + " + std::to_string((pc - fi->start) * sizeof(UWord)) + ")";
+}
+
+// process_info(P, backtrace): the saved program counter and the stack,
+// a line per slot, in the reference's layout.
+Term backtrace_binary(Process* t, bool self) {
+  std::string out = "Program counter: ";
+  print_code_address(out, self ? nullptr : t->i);
+  out += "\n";
+  if (!self && t->arity) out += "arity = " + std::to_string(t->arity) + "\n";
+  int y = 0;
+  for (Term* s = t->stop; s < t->hend; s++) {
+    char addr[40];
+    std::snprintf(addr, sizeof addr, "%#018llx ", static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(s)));
+    Term w = *s;
+    if (is_return_address(w)) {
+      out += "\n";
+      out += addr;
+      out += "Return addr ";
+      print_code_address(out, reinterpret_cast<const UWord*>(w));
+      out += "\n";
+      y = 0;
+      continue;
+    }
+    out += "y(" + std::to_string(y++) + ")     ";
+    if (is_catch(w)) {
+      out += "Catch ";
+      print_code_address(out, reinterpret_cast<const UWord*>(catch_val(w) << 3));
+    } else {
+      out += term_to_display_text(w);
+    }
+    out += "\n";
+  }
+  uint8_t* data;
+  Term bin = alloc_binary(t, out.size(), &data);
+  std::memcpy(data, out.data(), out.size());
+  return bin;
+}
 
 Term gc_info(Process* t) {
   Term keys[] = {am::error_logger, am::kill, am::size};
@@ -130,10 +188,10 @@ Term item_value(Process* t, Term item, bool self) {
   }
   if (k == "group_leader") return t->group_leader;
   if (k == "heap_size") return make_integer(t, int64_t(t->heap_sz));
-  if (k == "total_heap_size") return make_integer(t, int64_t(heap_words(t) + t->mbuf_words));
+  if (k == "total_heap_size") return make_integer(t, int64_t(heap_words(t) + t_mbuf_before));
   if (k == "stack_size") return make_integer(t, int64_t(t->hend - t->stop));
   if (k == "memory") {
-    size_t bytes = sizeof(Process) + (heap_words(t) + t->mbuf_words) * sizeof(Term) +
+    size_t bytes = sizeof(Process) + (heap_words(t) + t_mbuf_before) * sizeof(Term) +
                    t->msg_len * sizeof(Message) + t->dict.capacity() * sizeof(Term);
     return make_integer(t, int64_t(bytes));
   }
@@ -171,12 +229,14 @@ Term item_value(Process* t, Term item, bool self) {
   if (k == "trace") return make_small(0);
   if (k == "binary") return NIL;
   if (k == "parent") return am::undefined;
-  return NON_VALUE;  // backtrace, magic_ref: not supported yet
+  if (k == "backtrace") return backtrace_binary(t, self);
+  return NON_VALUE;  // magic_ref: not supported yet
 }
 
 // The whole answer: a list for a list of items, {Item, Value} (or [] for
 // an unregistered registered_name) for one. NON_VALUE: an unsupported item.
 Term answer(Process* t, Term spec, bool self) {
+  t_mbuf_before = t->mbuf_words;
   if (is_atom(spec)) {
     Term v = item_value(t, spec, self);
     if (v == NON_VALUE) return NON_VALUE;

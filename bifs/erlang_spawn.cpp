@@ -331,7 +331,8 @@ BIF_FN(erlang_bump_reductions_1) {
 
 BIF_FN(erlang_hibernate_3) {
   SWord n = list_length(args[2]);
-  if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0 || n > 255) return raise_badarg(p);
+  if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0) return raise_badarg(p);
+  if (n > 255) return raise_system_limit(p);
   unsigned i = 0;
   Term* regs = p->args_room(unsigned(n));
   for (Term l = args[2]; is_list(l); l = cdr(l)) regs[i++] = car(l);

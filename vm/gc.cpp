@@ -71,6 +71,19 @@ class Collector {
   void copy_slot(Term* slot);
   void scan(Term* from, Term*& to_top);
   void shrink_if_oversized(size_t need, Term* x, unsigned live);
+  void relocate(size_t want, Term* x, unsigned live);
+
+ public:
+  // After a major collection: a heap of just the live data and the stack,
+  // plus a few words (erlang:hibernate/3, as the reference sizes it).
+  void shrink_to_fit(Term* x, unsigned live) {
+    size_t want = size_t(p_->htop - p_->heap) + size_t(p_->hend - p_->stop) + HIBERNATE_SLACK;
+    if (want < p_->heap_sz) relocate(want, x, live);
+    p_->heap_grow = false;
+  }
+  static constexpr size_t HIBERNATE_SLACK = 2;
+
+ private:
   void sweep_off_heap(OffHeap& list, OffHeap& out);
 
   Process* p_;
@@ -323,6 +336,15 @@ void Collector::shrink_if_oversized(size_t need, Term* x, unsigned live) {
   }
   size_t want = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted);
   if (want >= p->heap_sz) return;
+  relocate(want, x, live);
+}
+
+// Moves the heap and stack to a block of `want` words (at least what they
+// use): every pointer into the block is shifted.
+void Collector::relocate(size_t want, Term* x, unsigned live) {
+  Process* p = p_;
+  size_t used = size_t(p->htop - p->heap);
+  size_t stack = size_t(p->hend - p->stop);
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
   if (!block) return;  // keep the big heap
   const Term* lo = p->heap;
@@ -408,6 +430,14 @@ void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
   Collector(p, true).run(need, x, live);
   stats_gc_done(before, words_in_use(p));
   check_heap_limit(p);
+}
+
+void gc_collect_hibernate(Process* p, Term* x, unsigned live) {
+  size_t before = words_in_use(p);
+  Collector c(p, true);
+  c.run(0, x, live);
+  c.shrink_to_fit(x, live);
+  stats_gc_done(before, words_in_use(p));
 }
 
 }  // namespace bvm

@@ -23,6 +23,10 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live);
 // The same, but always a major collection (erlang:garbage_collect/0,1).
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live);
 
+// A major collection that leaves a heap of just the live data and the
+// stack (erlang:hibernate/3); it ignores min_heap_size, as the reference.
+void gc_collect_hibernate(Process* p, Term* x, unsigned live);
+
 // After a BIF returned: have its allocations in heap fragments grown big
 // enough that a collection should merge them now (else they pile up)?
 inline bool gc_after_bif_wanted(const Process* p) { return p->mbuf_words > p->heap_sz + 1024; }

@@ -1057,7 +1057,7 @@ yield_now:
     p->stop[0] = reinterpret_cast<Term>(normal_exit_code());
     p->hibernated = true;
     p->msg_save = &p->msg_first;
-    gc_collect_major(p, 0, p->arg_reg, p->arity);
+    gc_collect_hibernate(p, p->arg_reg, p->arity);
     p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
     return p->msg_first ? RunResult::Yield : RunResult::Wait;
   }
