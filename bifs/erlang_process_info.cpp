@@ -125,6 +125,7 @@ Term gc_info(Process* t) {
 
 Term status_atom(const Process* t, bool self) {
   if (self) return atom_put("running");
+  if (t->suspend_count) return atom_put("suspended");
   switch (t->status_hint) {
     case ProcState::Waiting: return atom_put("waiting");
     case ProcState::Running: return atom_put("running");
@@ -217,7 +218,13 @@ Term item_value(Process* t, Term item, bool self) {
     return map_from_pairs(t->halloc(flatmap_words(3)), keys, vals, 3);
   }
   if (k == "message_queue_data") return t->off_heap_msgq ? am::off_heap : am::on_heap;
-  if (k == "suspending") return NIL;
+  if (k == "suspending") {
+    // {Suspendee, ActiveCount, OutstandingCount} for each process it suspends.
+    std::vector<Term> v;
+    for (const Process::SuspendEntry& e : t->suspending)
+      v.push_back(make_tuple(t, {e.pid, make_integer(t, int64_t(e.count)), make_small(0)}));
+    return list_of(t, v);
+  }
   if (k == "catchlevel") {
     SWord n = 0;
     for (Term* s = t->stop; s < t->hend; s++)

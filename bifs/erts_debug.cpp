@@ -13,6 +13,7 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "vm/signals.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
 #include "vm/identity.h"
@@ -146,6 +147,18 @@ BIF_FN(erts_debug_set_internal_state_2) {
     if (!term_to_int64(args[1], &n) || n < 0) return raise_badarg(p);
     std::this_thread::sleep_for(std::chrono::milliseconds(n));
     return am::true_;
+  }
+  if (what == "gc_state" && (args[1] == am::true_ || args[1] == am::false_)) {
+    // Disables or enables collections of the caller; returns whether they
+    // were enabled. Requests that waited are done (and answered) now.
+    bool was_enabled = !p->gc_disabled;
+    p->gc_disabled = args[1] == am::false_;
+    if (!p->gc_disabled && !p->gc_waiting.empty()) {
+      p->gc_pending = true;
+      for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
+      p->gc_waiting.clear();
+    }
+    return was_enabled ? am::true_ : am::false_;
   }
   if (what == "wait") return am::ok;  // nothing is deallocated lazily here
   if (what == "force_gc") return is_pid(args[1]) ? am::true_ : raise_badarg(p);  // collections happen as needed

@@ -71,7 +71,11 @@ class Collector {
   void copy_slot(Term* slot);
   void scan(Term* from, Term*& to_top);
   void shrink_if_oversized(size_t need, Term* x, unsigned live);
+
+ public:
   void relocate(size_t want, Term* x, unsigned live);
+
+ private:
 
  public:
   // After a major collection: a heap of just the live data and the stack,
@@ -413,7 +417,16 @@ static size_t words_in_use(const Process* p) {
   return size_t(p->htop - p->heap) + p->mbuf_words + size_t(p->old_htop - p->old_heap);
 }
 
+// Collections are disabled (erts_debug gc_state): the heap only moves to a
+// bigger block with room for `need` more words.
+static void grow_without_collecting(Process* p, size_t need, Term* x, unsigned live) {
+  size_t used = size_t(p->htop - p->heap) + size_t(p->hend - p->stop);
+  if (size_t(p->stop - p->htop) >= need) return;
+  Collector(p, false).relocate(next_heap_size(std::max(used + need + 1, p->heap_sz + 1)), x, live);
+}
+
 void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
+  if (p->gc_disabled) return grow_without_collecting(p, need, x, live);
   bool major = p->gen_gcs >= p->max_gen_gcs;
   if (!major && p->old_heap) {
     size_t mature = size_t(p->high_water - p->heap);
@@ -426,6 +439,10 @@ void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
 }
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
+  if (p->gc_disabled) {
+    if (size_t(p->stop - p->htop) < need) grow_without_collecting(p, need, x, live);
+    return;
+  }
   size_t before = words_in_use(p);
   Collector(p, true).run(need, x, live);
   stats_gc_done(before, words_in_use(p));
@@ -433,6 +450,7 @@ void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
 }
 
 void gc_collect_hibernate(Process* p, Term* x, unsigned live) {
+  if (p->gc_disabled) return;
   size_t before = words_in_use(p);
   Collector c(p, true);
   c.run(0, x, live);

@@ -788,6 +788,11 @@ L_loop_rec: {
       SWAPOUT();
       p->i = I;
       if (process_handle_signals(p) == SignalResult::Exit) return RunResult::Exit;
+      if (p->suspend_count) {  // suspended: stop here, resume at this receive
+        p->arity = 0;
+        p->fcalls = FCALLS;
+        return RunResult::Yield;
+      }
       m = *p->msg_save;
     }
     if (!m) JUMP(I[1]);

@@ -130,6 +130,11 @@ struct Process {
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
   bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
+  // erts_debug:set_internal_state(gc_state, false): no collections (the
+  // heap grows instead); answers to collection requests wait until it is
+  // enabled again (each: the requester and the prepared answer).
+  bool gc_disabled = false;
+  std::vector<std::pair<Term, Message*>> gc_waiting;
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction
@@ -153,6 +158,24 @@ struct Process {
   std::unique_ptr<std::vector<std::pair<uint8_t, uint32_t>>> node_monitors;
   std::atomic<ProcState> state{ProcState::Runnable};
   std::atomic<uint8_t> prio{PRIO_NORMAL};
+  // A system task of a higher priority than `prio` waits in its signal
+  // queue: it is scheduled at this priority until it acts on its signals
+  // (PRIO_COUNT: none). Lowered by senders, reset by the process.
+  std::atomic<uint8_t> sys_prio{PRIO_COUNT};
+  // The run queue holding it while Runnable (written under that
+  // scheduler's rq_lock), and the priority queue it is in.
+  std::atomic<Scheduler*> rq_owner{nullptr};
+  uint8_t rq_prio = PRIO_NORMAL;
+  unsigned sys_normal_picks = 0;  // system tasks: low runs once per 8 normal
+  // ---- suspension (erlang:suspend_process/2): suspend levels held on
+  // this process (one per suspending process), and the processes this one
+  // suspends with its count for each.
+  uint32_t suspend_count = 0;
+  struct SuspendEntry {
+    Term pid;
+    uint64_t count;
+  };
+  std::vector<SuspendEntry> suspending;
   ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
   Term initial_mfa[3] = {NON_VALUE, NON_VALUE, NON_VALUE};
   // The function running (module, name, arity), for process_info and traces.

@@ -22,6 +22,23 @@ std::vector<Scheduler*> g_scheds;
 std::atomic<int> g_sleeping{0};
 thread_local Scheduler* t_current = nullptr;
 
+// The queue a runnable process goes to: its priority, or that of a system
+// task waiting in its signal queue if higher.
+unsigned queue_prio(const Process* p) {
+  unsigned prio = p->prio.load(std::memory_order_relaxed);
+  unsigned sys = p->sys_prio.load(std::memory_order_acquire);
+  return sys < prio ? sys : prio;
+}
+
+// Appends p to s's queue of priority `prio` (s->rq_lock held).
+void push_locked(Scheduler* s, Process* p, unsigned prio) {
+  s->rq[prio].push_back(p);
+  p->rq_prio = uint8_t(prio);
+  p->rq_owner.store(s, std::memory_order_release);
+  s->rq_len++;
+  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+}
+
 // Takes the next process from s's queues (s->rq_lock held).
 Process* pop_locked(Scheduler* s) {
   if (!s->rq_len) return nullptr;
@@ -37,6 +54,7 @@ Process* pop_locked(Scheduler* s) {
   }
   Process* p = q->front();
   q->pop_front();
+  p->rq_owner.store(nullptr, std::memory_order_relaxed);
   s->rq_len--;
   s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
   return p;
@@ -143,9 +161,21 @@ Process* next_process(Scheduler* s) {
 void put_back(Scheduler* s, Process* p) {
   p->state.store(ProcState::Runnable, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(s->rq_lock);
-  s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
-  s->rq_len++;
-  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+  push_locked(s, p, queue_prio(p));
+}
+
+// A suspended process (erlang:suspend_process/2) runs no code: it waits,
+// woken only to act on its signals, until its last suspend level goes.
+void park_suspended(Scheduler* s, Process* p) {
+  p->status_hint = ProcState::Waiting;
+  {
+    std::lock_guard<SpinLock> lock(p->sig_lock);
+    if (!p->sig_in_first) {
+      p->state.store(ProcState::Waiting, std::memory_order_relaxed);
+      return;
+    }
+  }
+  put_back(s, p);  // signals arrived meanwhile
 }
 
 // Runs p for a slice; true if it used the whole slice (and others may be
@@ -153,8 +183,19 @@ void put_back(Scheduler* s, Process* p) {
 bool run_one(Scheduler* s, Process* p) {
   p->scheduler = s;
   p->state.store(ProcState::Running, std::memory_order_relaxed);
+  bool elevated = p->rq_prio < p->prio.load(std::memory_order_relaxed);
   if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
     process_terminate(p);
+    return false;
+  }
+  if (p->suspend_count) {
+    park_suspended(s, p);
+    return false;
+  }
+  if (elevated) {
+    // Scheduled above its priority for system tasks, now done: its own
+    // code waits for its own turn.
+    put_back(s, p);
     return false;
   }
   RunResult result;
@@ -174,6 +215,10 @@ bool run_one(Scheduler* s, Process* p) {
       if (p->exit_reason != NON_VALUE ||
           (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit)) {
         process_terminate(p);
+        return false;
+      }
+      if (p->suspend_count) {
+        park_suspended(s, p);
         return false;
       }
       p->status_hint = ProcState::Runnable;
@@ -223,6 +268,7 @@ void balance(Scheduler* s) {
       if (!s->rq[prio].empty()) {
         p = s->rq[prio].back();
         s->rq[prio].pop_back();
+        p->rq_owner.store(nullptr, std::memory_order_relaxed);
       }
     }
     if (!p) return;
@@ -289,13 +335,29 @@ void scheduler_enqueue(Process* p) {
   bool wake_owner;
   {
     std::lock_guard<std::mutex> lock(s->rq_lock);
-    s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
-    s->rq_len++;
-    s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+    push_locked(s, p, queue_prio(p));
     wake_owner = s->sleeping && !s->woken;
     if (wake_owner) s->woken = true;
   }
   if (wake_owner) s->rq_cv.notify_one();
+}
+
+void scheduler_elevate(Process* p) {
+  Scheduler* s = p->rq_owner.load(std::memory_order_acquire);
+  if (!s) return;  // running (it looks at sys_prio when it goes back) or waiting
+  std::lock_guard<std::mutex> lock(s->rq_lock);
+  if (p->rq_owner.load(std::memory_order_relaxed) != s) return;
+  unsigned want = queue_prio(p);
+  if (want >= p->rq_prio) return;
+  auto& q = s->rq[p->rq_prio];
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    if (*it == p) {
+      q.erase(it);
+      s->rq[want].push_back(p);
+      p->rq_prio = uint8_t(want);
+      return;
+    }
+  }
 }
 
 }  // namespace bvm

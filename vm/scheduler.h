@@ -71,5 +71,8 @@ Scheduler* current_scheduler();
 // Puts a Runnable process on a run queue (p->scheduler's, else this
 // thread's, else the first) and wakes a scheduler if needed.
 void scheduler_enqueue(Process* p);
+// p->sys_prio was raised: a runnable p waiting in a lower priority queue
+// moves to the higher one.
+void scheduler_elevate(Process* p);
 
 }  // namespace bvm

@@ -93,11 +93,18 @@ Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
 
 bool signal_deliver(Process* p, Message* m) {
   bool wake = false;
+  bool elevate = false;
+  unsigned task_prio = m->task_prio;
   {
     std::lock_guard<SpinLock> lock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
       // Dropped: the receiver is gone.
     } else {
+      if (task_prio < p->sys_prio.load(std::memory_order_relaxed) &&
+          task_prio < p->prio.load(std::memory_order_relaxed)) {
+        p->sys_prio.store(uint8_t(task_prio), std::memory_order_release);
+        elevate = p->state.load(std::memory_order_relaxed) == ProcState::Runnable;
+      }
       *p->sig_in_last = m;
       p->sig_in_last = &m->next;
       p->sig_pending.store(true, std::memory_order_release);
@@ -113,6 +120,7 @@ bool signal_deliver(Process* p, Message* m) {
     return false;
   }
   if (wake) scheduler_enqueue(p);
+  else if (elevate) scheduler_elevate(p);
   return true;
 }
 
@@ -306,6 +314,7 @@ namespace {
 
 Message* take_incoming(Process* p) {
   std::lock_guard<SpinLock> lock(p->sig_lock);
+  p->sys_prio.store(PRIO_COUNT, std::memory_order_relaxed);
   Message* list = p->sig_in_first;
   p->sig_in_first = nullptr;
   p->sig_in_last = &p->sig_in_first;
@@ -421,6 +430,12 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
     case SigKind::Request:
       m->fn(p, m, true);
       break;
+    case SigKind::Suspend:
+      p->suspend_count++;
+      break;
+    case SigKind::Resume:
+      if (p->suspend_count) p->suspend_count--;
+      break;
     case SigKind::Timeout:
       if (p->timeout_armed && m->ref.n[0] == p->timer_gen) {
         p->timed_out = true;
@@ -435,17 +450,70 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
 
 }  // namespace
 
+// System tasks (requests with a priority) taken in one batch run after the
+// batch, by priority: max, high, then normal with one low after every 8
+// normal ones while both wait (as the reference interleaves them).
+namespace {
+
+struct TaskQueues {
+  Message* first[PRIO_COUNT] = {};
+  Message** last[PRIO_COUNT];
+  TaskQueues() {
+    for (unsigned i = 0; i < PRIO_COUNT; i++) last[i] = &first[i];
+  }
+  bool empty() const { return !first[0] && !first[1] && !first[2] && !first[3]; }
+  void push(Message* m) {
+    *last[m->task_prio] = m;
+    last[m->task_prio] = &m->next;
+  }
+  Message* pop(unsigned prio) {
+    Message* m = first[prio];
+    first[prio] = m->next;
+    if (!first[prio]) last[prio] = &first[prio];
+    m->next = nullptr;
+    return m;
+  }
+  Message* next(Process* p) {
+    if (first[PRIO_MAX]) return pop(PRIO_MAX);
+    if (first[PRIO_HIGH]) return pop(PRIO_HIGH);
+    if (first[PRIO_NORMAL] && first[PRIO_LOW]) {
+      if (++p->sys_normal_picks <= 8) return pop(PRIO_NORMAL);
+      p->sys_normal_picks = 0;
+      return pop(PRIO_LOW);
+    }
+    p->sys_normal_picks = 0;
+    if (first[PRIO_NORMAL]) return pop(PRIO_NORMAL);
+    return first[PRIO_LOW] ? pop(PRIO_LOW) : nullptr;
+  }
+};
+
+}  // namespace
+
 SignalResult process_handle_signals(Process* p) {
   Message* list = take_incoming(p);
   bool got = false;
+  TaskQueues tasks;
   while (list) {
     Message* m = list;
     list = m->next;
     m->next = nullptr;
+    if (m->kind == SigKind::Request && m->task_prio < PRIO_COUNT) {
+      tasks.push(m);
+      continue;
+    }
     if (handle_one(p, m, &got)) {
       p->sig_rest = list;
+      // Tasks taken before it died are answered as for a dead process.
+      while (Message* t = tasks.next(p)) {
+        t->fn(p, t, false);
+        message_free(t);
+      }
       return SignalResult::Exit;
     }
+  }
+  while (Message* t = tasks.next(p)) {
+    t->fn(p, t, true);
+    message_free(t);
   }
   return got ? SignalResult::Messages : SignalResult::Nothing;
 }
@@ -536,6 +604,12 @@ void process_terminate(Process* p) {
     signal_send(m.other, s);
   }
   p->monitors.clear();
+  // Collection requests that waited for collections to be enabled.
+  for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
+  p->gc_waiting.clear();
+  // Its suspend levels on other processes go with it.
+  for (const Process::SuspendEntry& e : p->suspending) signal_send(e.pid, signal_new(SigKind::Resume, p->id, NON_VALUE));
+  p->suspending.clear();
   nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
 
   process_table().remove(p);
