@@ -152,6 +152,7 @@ struct Process {
   bool off_heap_msgq = false;  // message_queue_data (recorded; queues are always off-heap)
   bool sensitive = false;
   bool system_process = false;  // spawned by erts_internal:spawn_system_process/3
+  bool ms_blocker = false;      // has blocked multi-scheduling (released when it exits)
   // process_flag(monitor_nodes, _) subscriptions: (option set, count).
   // Nodes never come up or go down without distribution; the counts are
   // kept as the reference keeps them.

@@ -1,5 +1,6 @@
 #include "vm/scheduler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <new>
 #include <vector>
@@ -21,6 +22,27 @@ constexpr unsigned SPIN_ROUNDS = 4000;  // pause instructions: some tens of micr
 std::vector<Scheduler*> g_scheds;
 std::atomic<int> g_sleeping{0};
 thread_local Scheduler* t_current = nullptr;
+
+// Which schedulers take work: those up to schedulers_online, and only the
+// first while multi-scheduling is blocked. Changed under g_ms_mutex.
+std::atomic<unsigned> g_online{1};
+std::atomic<bool> g_ms_blocked{false};
+std::mutex g_ms_mutex;
+struct Blocker {
+  Term pid;
+  unsigned full;    // system_flag(multi_scheduling, block) calls not undone
+  unsigned normal;  // ... block_normal
+};
+std::vector<Blocker> g_blockers;  // under g_ms_mutex
+
+bool active(const Scheduler* s) {
+  if (s->id == 1) return true;
+  if (g_ms_blocked.load(std::memory_order_acquire)) return false;
+  return s->id <= g_online.load(std::memory_order_acquire);
+}
+
+// Where work meant for s goes when s does not take work.
+Scheduler* active_or_first(Scheduler* s) { return active(s) ? s : g_scheds[0]; }
 
 // The queue a runnable process goes to: its priority, or that of a system
 // task waiting in its signal queue if higher.
@@ -64,6 +86,7 @@ Process* pop_locked(Scheduler* s) {
 // `min_len`. An idle scheduler asks for two (the owner will get to a single
 // waiting process soon); one invited by a busy owner takes one.
 Process* steal(Scheduler* self, size_t min_len) {
+  if (!active(self)) return nullptr;
   size_t n = g_scheds.size();
   for (size_t k = 1; k < n; k++) {
     Scheduler* v = g_scheds[(self->id - 1 + k) % n];
@@ -77,7 +100,7 @@ Process* steal(Scheduler* self, size_t min_len) {
 
 void wake_sleeper(Scheduler* except) {
   for (Scheduler* s : g_scheds) {
-    if (s == except) continue;
+    if (s == except || !active(s)) continue;
     std::lock_guard<std::mutex> lock(s->rq_lock);
     if (s->sleeping && !s->woken) {
       s->woken = true;
@@ -110,10 +133,43 @@ int64_t scheduler_clock_ns() {
 
 namespace {
 
+// s takes no work now (schedulers_online, multi-scheduling blocked): its
+// queued processes go to the first scheduler, and it sleeps until it takes
+// work again.
+void park_inactive(Scheduler* s) {
+  std::vector<Process*> moved;
+  {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    for (auto& q : s->rq) {
+      for (Process* p : q) {
+        p->rq_owner.store(nullptr, std::memory_order_relaxed);
+        moved.push_back(p);
+      }
+      q.clear();
+    }
+    s->rq_len = 0;
+    s->rq_len_hint.store(0, std::memory_order_relaxed);
+  }
+  for (Process* p : moved) {
+    p->scheduler = g_scheds[0];
+    scheduler_enqueue(p);
+  }
+  idle_begin(s);
+  std::unique_lock<std::mutex> lock(s->rq_lock);
+  s->sleeping = true;
+  s->rq_cv.wait(lock, [s] { return active(s) || s->rq_len; });
+  s->sleeping = false;
+  s->woken = false;
+}
+
 // Blocks until there is a process to run.
 Process* next_process(Scheduler* s) {
   bool invited = false;  // a busy scheduler woke us to take some of its work
   for (;;) {
+    if (!active(s)) {
+      park_inactive(s);
+      continue;
+    }
     {
       std::lock_guard<std::mutex> lock(s->rq_lock);
       if (Process* p = pop_locked(s)) return idle_end(s, p);
@@ -160,6 +216,9 @@ Process* next_process(Scheduler* s) {
 
 void put_back(Scheduler* s, Process* p) {
   p->state.store(ProcState::Runnable, std::memory_order_relaxed);
+  if (!active(s)) {
+    p->scheduler = s = g_scheds[0];
+  }
   std::lock_guard<std::mutex> lock(s->rq_lock);
   push_locked(s, p, queue_prio(p));
 }
@@ -253,7 +312,7 @@ void balance(Scheduler* s) {
   Scheduler* target = nullptr;
   size_t least = mine;
   for (Scheduler* o : g_scheds) {
-    if (o == s) continue;
+    if (o == s || !active(o)) continue;
     size_t load = o->rq_len_hint.load(std::memory_order_relaxed) + (o->busy.load(std::memory_order_relaxed) ? 1 : 0);
     if (load + 2 <= least) {
       least = load;
@@ -311,6 +370,7 @@ void scheduler_main(Scheduler* s) {
 void schedulers_create(unsigned n) {
   if (n < 1) n = 1;
   if (n > MAX_SCHEDULERS) n = MAX_SCHEDULERS;
+  g_online.store(n);
   for (unsigned i = 0; i < n; i++) {
     auto* s = new Scheduler();
     s->id = i + 1;
@@ -331,7 +391,7 @@ void schedulers_start() {
 Scheduler* current_scheduler() { return t_current; }
 
 void scheduler_enqueue(Process* p) {
-  Scheduler* s = p->scheduler ? p->scheduler : t_current ? t_current : g_scheds[0];
+  Scheduler* s = active_or_first(p->scheduler ? p->scheduler : t_current ? t_current : g_scheds[0]);
   bool wake_owner;
   {
     std::lock_guard<std::mutex> lock(s->rq_lock);
@@ -340,6 +400,122 @@ void scheduler_enqueue(Process* p) {
     if (wake_owner) s->woken = true;
   }
   if (wake_owner) s->rq_cv.notify_one();
+}
+
+// ---- schedulers online, multi-scheduling blocks
+
+namespace {
+
+// Wakes every scheduler that may have parked (it looks whether it takes
+// work again).
+void wake_all() {
+  for (Scheduler* s : g_scheds) {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    s->woken = true;
+    s->rq_cv.notify_one();
+  }
+}
+
+// After taking schedulers out of use: waits (a little, bounded) for those
+// running a process to finish their slice, so that on return they run
+// nothing more (as the reference's blocking is synchronous).
+void wait_for_inactive_to_stop() {
+  Scheduler* me = current_scheduler();
+  for (int round = 0; round < 2000; round++) {
+    bool busy = false;
+    for (Scheduler* s : g_scheds)
+      if (s != me && !active(s) && s->busy.load(std::memory_order_acquire)) busy = true;
+    if (!busy) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+Term ms_state_locked() {
+  bool full = false, normal = false;
+  for (const Blocker& b : g_blockers) {
+    if (b.full) full = true;
+    if (b.normal) normal = true;
+  }
+  if (full) return atom_put("blocked");
+  if (normal) return atom_put("blocked_normal");
+  return atom_put("enabled");  // (the reference has dirty schedulers besides, even with +S 1)
+}
+
+void update_blocked_locked() {
+  bool blocked = false;
+  for (const Blocker& b : g_blockers)
+    if (b.full || b.normal) blocked = true;
+  g_ms_blocked.store(blocked && g_scheds.size() > 1, std::memory_order_release);
+}
+
+}  // namespace
+
+unsigned schedulers_online() { return g_online.load(std::memory_order_acquire); }
+
+unsigned schedulers_set_online(unsigned n) {
+  unsigned old;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    old = g_online.exchange(n, std::memory_order_acq_rel);
+  }
+  if (n > old) wake_all();
+  else if (n < old) wait_for_inactive_to_stop();
+  return old;
+}
+
+Term scheduler_multi_scheduling(Term pid, bool block, bool normal) {
+  Term state;
+  bool blocked_now;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    auto it = std::find_if(g_blockers.begin(), g_blockers.end(), [&](const Blocker& b) { return b.pid == pid; });
+    if (block) {
+      if (it == g_blockers.end()) it = g_blockers.insert(g_blockers.end(), Blocker{pid, 0, 0});
+      (normal ? it->normal : it->full)++;
+    } else if (it != g_blockers.end()) {
+      unsigned& c = normal ? it->normal : it->full;
+      if (c) c--;
+      if (!it->full && !it->normal) g_blockers.erase(it);
+    }
+    bool was = g_ms_blocked.load(std::memory_order_relaxed);
+    update_blocked_locked();
+    blocked_now = g_ms_blocked.load(std::memory_order_relaxed);
+    state = ms_state_locked();
+    if (was && !blocked_now) {
+      // unblocked: the others take work again (woken below)
+    }
+  }
+  if (blocked_now) wait_for_inactive_to_stop();
+  else wake_all();
+  return state;
+}
+
+Term scheduler_multi_scheduling_state() {
+  std::lock_guard<std::mutex> lock(g_ms_mutex);
+  return ms_state_locked();
+}
+
+std::vector<Term> scheduler_blockers(bool normal) {
+  std::vector<Term> v;
+  if (g_scheds.size() == 1) return v;  // as the reference: none listed
+  std::lock_guard<std::mutex> lock(g_ms_mutex);
+  for (const Blocker& b : g_blockers)
+    if (normal ? b.normal : b.full) v.push_back(b.pid);
+  return v;
+}
+
+void scheduler_release_blocks(Term pid) {
+  bool unblocked = false;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    auto it = std::find_if(g_blockers.begin(), g_blockers.end(), [&](const Blocker& b) { return b.pid == pid; });
+    if (it == g_blockers.end()) return;
+    g_blockers.erase(it);
+    bool was = g_ms_blocked.load(std::memory_order_relaxed);
+    update_blocked_locked();
+    unblocked = was && !g_ms_blocked.load(std::memory_order_relaxed);
+  }
+  if (unblocked) wake_all();
 }
 
 void scheduler_elevate(Process* p) {

@@ -604,6 +604,7 @@ void process_terminate(Process* p) {
     signal_send(m.other, s);
   }
   p->monitors.clear();
+  if (p->ms_blocker) scheduler_release_blocks(p->id);
   // Collection requests that waited for collections to be enabled.
   for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
   p->gc_waiting.clear();
