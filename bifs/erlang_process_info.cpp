@@ -204,9 +204,19 @@ Term item_value(Process* t, Term item, bool self) {
   }
   if (k == "garbage_collection") return gc_info(t);
   if (k == "garbage_collection_info") {
-    return list_of(t, {make_tuple(t, {atom_put("heap_size"), make_integer(t, int64_t(t->heap_sz))}),
-                       make_tuple(t, {atom_put("old_heap_size"), make_integer(t, t->old_hend - t->old_heap)}),
-                       make_tuple(t, {atom_put("mbuf_size"), make_integer(t, int64_t(t->mbuf_words))})});
+    // Block sizes and words in use, as the reference names them.
+    auto kv = [&](const char* key, size_t v) { return make_tuple(t, {atom_put(key), make_integer(t, int64_t(v))}); };
+    return list_of(t, {kv("old_heap_block_size", size_t(t->old_hend - t->old_heap)),
+                       kv("heap_block_size", t->heap_sz),
+                       kv("mbuf_size", t_mbuf_before),
+                       kv("recent_size", size_t(t->high_water - t->heap)),
+                       kv("stack_size", size_t(t->hend - t->stop)),
+                       kv("old_heap_size", size_t(t->old_htop - t->old_heap)),
+                       kv("heap_size", size_t(t->htop - t->heap)),
+                       kv("bin_vheap_size", t->off_heap.bin_bytes / sizeof(Term)),
+                       kv("bin_vheap_block_size", t->min_bin_vheap_size),
+                       kv("bin_old_vheap_size", 0),
+                       kv("bin_old_vheap_block_size", t->min_bin_vheap_size)});
   }
   if (k == "min_heap_size") return make_integer(t, int64_t(t->min_heap_size));
   if (k == "min_bin_vheap_size") return make_integer(t, int64_t(t->min_bin_vheap_size));

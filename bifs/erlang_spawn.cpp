@@ -48,6 +48,9 @@ bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log) {
   if (!is_map(t)) return false;
   std::vector<std::pair<Term, Term>> pairs;
   map_pairs(t, pairs);
+  bool has_size = false;
+  for (auto [k, v] : pairs) has_size |= k == am::size;
+  if (!has_size) return false;  // a map must give the size
   for (auto [k, v] : pairs) {
     if (k == am::size) {
       if (!non_neg(v, size)) return false;
@@ -280,7 +283,36 @@ BIF_FN(erlang_process_flag_2) {
     p->sensitive = value == am::true_;
     return old;
   }
+  if (flag == atom_put("save_calls")) {
+    // Accepted (0..10000) but calls are not recorded: last_calls is false.
+    if (!is_small(value) || small_val(value) < 0 || small_val(value) > 10000)
+      return raise_error_cause(p, am::badarg, atom_put("none"));
+    return make_small(0);
+  }
+  if (flag == atom_put("error_handler")) {
+    // Only the standard error handler is supported.
+    if (!is_atom(value)) return raise_badarg(p);
+    if (value != atom_put("error_handler")) return raise_error(p, am::notsup);
+    return value;
+  }
   return raise_error_cause(p, am::badarg, atom_put("badopt"));
+}
+
+// process_flag(Pid, save_calls, N) through erlang.erl: badtype for a pid
+// that is no live local process, badarg for anything else that is wrong.
+BIF_FN(erts_internal_process_flag_3) {
+  Term pid = args[0], flag = args[1], value = args[2];
+  if (!is_local_pid(pid)) return atom_put("badtype");
+  if (flag != atom_put("save_calls") || !is_small(value) || small_val(value) < 0 || small_val(value) > 10000)
+    return am::badarg;
+  if (pid == p->id) return make_small(0);
+  // Asked in order with the other signals to it (it may be dying).
+  RefNumbers r = new_ref_numbers();
+  auto fn = [](Process* receiver, Message* m, bool alive) {
+    request_reply(receiver, m, alive ? make_small(0) : atom_put("badtype"));
+  };
+  if (!send_request(p, pid, fn, r, NON_VALUE)) return atom_put("badtype");
+  return make_ref_term(p, r);
 }
 
 // ---- liveness
