@@ -308,6 +308,21 @@ Term process_info(Process* p, Term* args, Term pid, Term spec) {
     Term a = answer(p, s, true);
     return a == NON_VALUE ? raise_error(p, am::notsup) : a;
   }
+  static const Term am_mql = atom_put("message_queue_len");
+  if (spec == am_mql || (is_list(spec) && car(spec) == am_mql && cdr(spec) == NIL)) {
+    // Read without asking (as the reference): messages sent to it so far
+    // are counted whether or not it has taken them in.
+    Process* t = process_lookup(pid);
+    if (!t) return am::undefined;
+    size_t n;
+    {
+      std::lock_guard<SpinLock> lock(t->sig_lock);
+      if (t->state.load(std::memory_order_relaxed) == ProcState::Exited) return am::undefined;
+      n = t->msgq_len_shared.load(std::memory_order_relaxed) + t->incoming_msgs;
+    }
+    Term item = make_tuple(p, {am_mql, make_integer(p, int64_t(n))});
+    return is_list(spec) ? make_cons(p, item, NIL) : item;
+  }
   RefNumbers r = new_ref_numbers();
   if (!send_request(p, pid, info_request, r, spec)) return am::undefined;
   args[0] = make_ref_term(p, r);

@@ -401,13 +401,9 @@ static void check_heap_limit(Process* p) {
   if (!p->max_heap_size) return;
   size_t total = p->heap_sz + size_t(p->old_hend - p->old_heap) + p->mbuf_words;
   if (total <= p->max_heap_size) return;
-  if (p->max_heap_error_logger) {
-    std::string pid = term_to_text(p->id);
-    std::fprintf(stderr,
-                 "=ERROR REPORT====\n     Process:          %s\n     Context:          maximum heap size reached\n"
-                 "     Max Heap Size:    %zu\n     Total Heap Size:  %zu\n     Kill:             %s\n\n",
-                 pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false");
-  }
+  // The report is sent when the process next stops running (building it
+  // here would take heap words the collection just made room for).
+  if (p->max_heap_error_logger) p->heap_limit_report = total;
   if (p->max_heap_kill) p->heap_limit_hit = true;
 }
 

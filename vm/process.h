@@ -128,6 +128,7 @@ struct Process {
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
   bool heap_grow = false;         // a major collection left the heap over 3/4 full: grow at the next one
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
+  size_t heap_limit_report = 0;   // ...and it is to be reported (the total heap size found)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
   bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
   // erts_debug:set_internal_state(gc_state, false): no collections (the
@@ -209,6 +210,12 @@ struct Process {
   Message** msg_last = &msg_first;
   Message** msg_save = &msg_first;  // loop_rec position
   size_t msg_len = 0;
+  // The queue length as other processes see it (process_info
+  // message_queue_len, read without asking the process): messages in the
+  // private queue and in the batch of signals being acted on (written by
+  // the owner only), plus messages still incoming (counted under sig_lock).
+  std::atomic<size_t> msgq_len_shared{0};
+  size_t incoming_msgs = 0;  // under sig_lock
 
   // Receive markers (recv_marker_*), made on first use. See vm/messages.h.
   struct RecvMarkers* markers = nullptr;

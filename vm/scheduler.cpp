@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <new>
 #include <vector>
 
@@ -9,6 +10,8 @@
 #include "vm/epoch.h"
 #include "vm/interp.h"
 #include "vm/signals.h"
+#include "vm/system_logger.h"
+#include "vm/term_print.h"
 #include "vm/timers.h"
 #include "vm/vm.h"
 #include "vm/vm_stats.h"
@@ -214,6 +217,38 @@ Process* next_process(Scheduler* s) {
   }
 }
 
+// The error report of a process whose heap outgrew max_heap_size, as the
+// reference words it (p is switched out: its heap may be allocated on).
+void max_heap_report(Process* p) {
+  size_t total = p->heap_limit_report;
+  p->heap_limit_report = 0;
+  auto cons = [p](Term h, Term t) {
+    Term* hp = p->halloc(2);
+    hp[0] = h;
+    hp[1] = t;
+    return make_list(hp);
+  };
+  Term args = cons(NIL, NIL);  // GC info: not kept here
+  args = cons(make_small(SWord(p->msg_len)), args);
+  args = cons(am::true_, args);
+  args = cons(p->max_heap_kill ? am::true_ : am::false_, args);
+  args = cons(make_small(SWord(total)), args);
+  args = cons(make_small(SWord(p->max_heap_size)), args);
+  args = cons(p->id, args);
+  std::string pid = term_to_text(p->id);
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "     Process:            %s \n     Context:            maximum heap size reached\n"
+                "     Max Heap Size:      %zu\n     Total Heap Size:    %zu\n     Kill:               %s\n"
+                "     Error Logger:       true\n     Message Queue Len:  %zu\n     GC Info:            []\n",
+                pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false", p->msg_len);
+  system_logger_error(p,
+                      "     Process:            ~p ~n     Context:            maximum heap size reached~n"
+                      "     Max Heap Size:      ~p~n     Total Heap Size:    ~p~n     Kill:               ~p~n"
+                      "     Error Logger:       ~p~n     Message Queue Len:  ~p~n     GC Info:            ~p~n",
+                      args, text);
+}
+
 void put_back(Scheduler* s, Process* p) {
   p->state.store(ProcState::Runnable, std::memory_order_relaxed);
   if (!active(s)) {
@@ -267,6 +302,7 @@ bool run_one(Scheduler* s, Process* p) {
     p->exit_reason = am::system_limit;
     result = RunResult::Exit;
   }
+  if (p->heap_limit_report) max_heap_report(p);
   stats_switched_out(p, result == RunResult::Exit);  // erlang:statistics/1
   switch (result) {
     case RunResult::Yield:

@@ -105,6 +105,7 @@ bool signal_deliver(Process* p, Message* m) {
         p->sys_prio.store(uint8_t(task_prio), std::memory_order_release);
         elevate = p->state.load(std::memory_order_relaxed) == ProcState::Runnable;
       }
+      if (m->kind == SigKind::Message) p->incoming_msgs++;
       *p->sig_in_last = m;
       p->sig_in_last = &m->next;
       p->sig_pending.store(true, std::memory_order_release);
@@ -315,6 +316,9 @@ namespace {
 Message* take_incoming(Process* p) {
   std::lock_guard<SpinLock> lock(p->sig_lock);
   p->sys_prio.store(PRIO_COUNT, std::memory_order_relaxed);
+  p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) + p->incoming_msgs,
+                           std::memory_order_relaxed);
+  p->incoming_msgs = 0;
   Message* list = p->sig_in_first;
   p->sig_in_first = nullptr;
   p->sig_in_last = &p->sig_in_first;
@@ -324,6 +328,8 @@ Message* take_incoming(Process* p) {
 
 // Appends m (a message whose term may point into m->frag) to the private queue.
 void enqueue_private(Process* p, Message* m) {
+  if (m->kind != SigKind::Message)  // (messages were counted when taken in)
+    p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   m->kind = SigKind::Message;
   m->next = nullptr;
   *p->msg_last = m;
