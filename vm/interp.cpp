@@ -436,6 +436,7 @@ do_call_fun: {
       SWAPOUT();
       target = resolve_unloaded_fun(p, fun, x, unsigned(arity));
       if (!target) goto save_trace;
+      if (p->suspend_count) FCALLS = 0;  // suspended (pending purge): stop at the call
     }
   } else if (is_boxed(fun) && header_sub(boxed_header(fun)) == Sub::Export) {
     const Export* e = export_fun_entry(fun);
