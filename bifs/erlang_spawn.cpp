@@ -73,14 +73,24 @@ Term max_heap_map(Process* p, size_t size, bool kill, bool log) {
 
 namespace {
 
-// Monitor options of {monitor, Opts}: [{tag, T}].
+// Monitor options of {monitor, Opts}: [{tag, T}, {alias, Mode}].
 bool parse_monitor_opts(Term opts, SpawnOpts* o) {
   if (list_length(opts) < 0) return false;
   for (Term l = opts; is_list(l); l = cdr(l)) {
     Term e = car(l);
     if (!is_tuple(e) || tuple_arity(e) != 2) return false;
-    if (tuple_elem(e, 1) == am::tag) o->monitor_tag = tuple_elem(e, 2);
-    else return false;
+    Term k = tuple_elem(e, 1), v = tuple_elem(e, 2);
+    if (k == am::tag) {
+      o->monitor_tag = v;
+    } else if (k == am::alias) {
+      if (v == am::explicit_unalias) o->alias_mode = AliasMode::Explicit;
+      else if (v == am::demonitor) o->alias_mode = AliasMode::Demonitor;
+      else if (v == am::reply_demonitor) o->alias_mode = AliasMode::ReplyDemonitor;
+      else return false;
+      o->monitor_alias = true;
+    } else {
+      return false;
+    }
   }
   return true;
 }

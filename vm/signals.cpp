@@ -222,6 +222,12 @@ static RefNumbers new_alias_numbers() {
   return r;
 }
 
+RefNumbers alias_numbers_create(Process* self, AliasMode mode) {
+  RefNumbers r = new_alias_numbers();
+  alias_add(self, r, mode);
+  return r;
+}
+
 Term alias_create(Process* self, AliasMode mode) {
   RefNumbers r = new_alias_numbers();
   alias_add(self, r, mode);
@@ -270,6 +276,15 @@ Term monitor_process(Process* self, Term target, Term name, Term tag, const Alia
   if (!is_immed(mine.tag)) mine.tag = NON_VALUE;  // only the watched side builds 'DOWN'
   self->monitors.push_back(mine);
   return make_ref_term(self, r);
+}
+
+Term monitor_down_now(Process* self, Term type, Term item, Term tag, Term reason, const AliasMode* alias) {
+  RefNumbers r = alias ? new_alias_numbers() : new_ref_numbers();
+  if (alias && *alias == AliasMode::Explicit) alias_add(self, r, *alias);
+  Term ref = make_ref_term(self, r);
+  Term down = make_tuple(self, {tag, ref, type, item, reason});
+  signal_send(self->id, signal_new(SigKind::Message, self->id, down));
+  return ref;
 }
 
 // A monitor of self's ended (demonitor or 'DOWN'): an alias made with it
