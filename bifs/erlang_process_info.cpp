@@ -16,6 +16,7 @@
 #include "vm/identity.h"
 #include "vm/map.h"
 #include "vm/message.h"
+#include "vm/messages.h"
 #include "vm/registry.h"
 #include "vm/signals.h"
 #include "vm/term_print.h"
@@ -326,6 +327,7 @@ Term process_info(Process* p, Term* args, Term pid, Term spec) {
   RefNumbers r = new_ref_numbers();
   if (!send_request(p, pid, info_request, r, spec)) return am::undefined;
   args[0] = make_ref_term(p, r);
+  message_save_end(p);
   return bif_trap(p, export_put(atom_put("erts_internal"), atom_put("await_result"), 1));
 }
 

@@ -7,6 +7,7 @@
 #include "vm/copy.h"
 #include "vm/map.h"
 #include "vm/registry.h"
+#include "vm/messages.h"
 #include "vm/scheduler.h"
 #include "vm/signals.h"
 #include "vm/vm.h"
@@ -322,6 +323,7 @@ BIF_FN(erts_internal_process_flag_3) {
     request_reply(receiver, m, alive ? make_small(0) : atom_put("badtype"));
   };
   if (!send_request(p, pid, fn, r, NON_VALUE)) return atom_put("badtype");
+  message_save_end(p);
   return make_ref_term(p, r);
 }
 
@@ -461,7 +463,7 @@ BIF_FN(erts_internal_request_system_task_3) {
   }
   Message* s = signal_new(SigKind::Request, p->id, req);
   s->fn = fn;
-  s->task_prio = uint8_t(prio);
+  s->task_prio = s->sched_prio = uint8_t(prio);
   if (!signal_send(pid, s)) {
     Term reply = make_tuple(p, {kind, tuple_elem(req, 2), am::false_});
     signal_send(p->id, signal_new(SigKind::Message, p->id, reply));
@@ -564,6 +566,7 @@ BIF_FN(erts_internal_suspend_process_2) {
   if (!async) {
     RefNumbers r = new_ref_numbers();
     tag = make_ref_term(p, r);
+    message_save_end(p);
   }
   if (tag != NON_VALUE) {
     Term req = make_tuple(p, {tag, async ? atom_put("suspended") : res, async ? am::true_ : am::false_});

@@ -84,6 +84,18 @@ static unsigned entry_arity(const Process* p, const UWord* target) {
   return unsigned(small_val(mfa[2]));
 }
 
+// The BIFs that raise whatever their arguments (a tail apply of one keeps
+// the caller's frame for the stack trace).
+static bool always_raises(const Export* ep) {
+  static const Export* const raising[] = {
+      export_put(am::erlang, atom_put("error"), 1), export_put(am::erlang, atom_put("error"), 2),
+      export_put(am::erlang, atom_put("error"), 3), export_put(am::erlang, atom_put("exit"), 1),
+      export_put(am::erlang, atom_put("throw"), 1)};
+  for (const Export* r : raising)
+    if (ep == r) return true;
+  return false;
+}
+
 RunResult interp_run(Scheduler* s, Process* p) {
   static const void* const labels[] = {
 #define INSTR(name, words) &&L_##name,
@@ -402,8 +414,16 @@ L_apply_last: {
     apply_bad_target(p, m, f, x, unsigned(arity));
     goto save_trace;
   }
-  E += I[2];
-  DISPATCH_CALL(export_put(m, f, unsigned(arity))->address.load(std::memory_order_acquire));
+  const Export* ep = export_put(m, f, unsigned(arity));
+  if (UNLIKELY(always_raises(ep))) {
+    // error/1,2,3, exit/1, throw/1 applied in tail position: the frame
+    // stays, its return slot in this function, so that the stack trace
+    // names it (as the reference does); the exception unwinds it.
+    E[0] = reinterpret_cast<Term>(I + 2);
+  } else {
+    E += I[2];
+  }
+  DISPATCH_CALL(ep->address.load(std::memory_order_acquire));
 }
 L_apply_mfa:
   // Reached only through BIF traps; never emitted.

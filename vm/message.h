@@ -48,6 +48,7 @@ struct Message {
   RefNumbers ref;
   RequestFn fn = nullptr;
   uint8_t task_prio = PRIO_COUNT;  // a system task (Request) runs at this priority
+  uint8_t sched_prio = PRIO_COUNT; // the receiver is scheduled at least at this priority to act on it
   bool in_frag_block = false;  // allocated in front of its fragment `frag`
   bool frag_merged = false;    // a collection copied frag's data into the heap:
                                // the block only holds this node now

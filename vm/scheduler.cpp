@@ -51,15 +51,25 @@ Scheduler* active_or_first(Scheduler* s) { return active(s) ? s : g_scheds[0]; }
 // task waiting in its signal queue if higher.
 unsigned queue_prio(const Process* p) {
   unsigned prio = p->prio.load(std::memory_order_relaxed);
-  unsigned sys = p->sys_prio.load(std::memory_order_acquire);
+  unsigned sys = p->sys_prio.load(std::memory_order_seq_cst);
   return sys < prio ? sys : prio;
 }
 
-// Appends p to s's queue of priority `prio` (s->rq_lock held).
-void push_locked(Scheduler* s, Process* p, unsigned prio) {
+// Appends p to s's queue for its priority (s->rq_lock held). A sender
+// raising sys_prio meanwhile either finds p queued (rq_owner, then moves
+// it) or is seen by the second look here: both sides store, then load,
+// sequentially consistent.
+void push_locked(Scheduler* s, Process* p) {
+  unsigned prio = queue_prio(p);
   s->rq[prio].push_back(p);
+  p->rq_owner.store(s, std::memory_order_seq_cst);
+  unsigned again = queue_prio(p);
+  if (again < prio) {
+    s->rq[prio].pop_back();
+    s->rq[again].push_back(p);
+    prio = again;
+  }
   p->rq_prio = uint8_t(prio);
-  p->rq_owner.store(s, std::memory_order_release);
   s->rq_len++;
   s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
 }
@@ -255,7 +265,7 @@ void put_back(Scheduler* s, Process* p) {
     p->scheduler = s = g_scheds[0];
   }
   std::lock_guard<std::mutex> lock(s->rq_lock);
-  push_locked(s, p, queue_prio(p));
+  push_locked(s, p);
 }
 
 // A suspended process (erlang:suspend_process/2) runs no code: it waits,
@@ -431,7 +441,7 @@ void scheduler_enqueue(Process* p) {
   bool wake_owner;
   {
     std::lock_guard<std::mutex> lock(s->rq_lock);
-    push_locked(s, p, queue_prio(p));
+    push_locked(s, p);
     wake_owner = s->sleeping && !s->woken;
     if (wake_owner) s->woken = true;
   }
@@ -555,8 +565,8 @@ void scheduler_release_blocks(Term pid) {
 }
 
 void scheduler_elevate(Process* p) {
-  Scheduler* s = p->rq_owner.load(std::memory_order_acquire);
-  if (!s) return;  // running (it looks at sys_prio when it goes back) or waiting
+  Scheduler* s = p->rq_owner.load(std::memory_order_seq_cst);
+  if (!s) return;  // running or being queued (it looks at sys_prio then) or waiting
   std::lock_guard<std::mutex> lock(s->rq_lock);
   if (p->rq_owner.load(std::memory_order_relaxed) != s) return;
   unsigned want = queue_prio(p);

@@ -94,7 +94,7 @@ Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
 bool signal_deliver(Process* p, Message* m) {
   bool wake = false;
   bool elevate = false;
-  unsigned task_prio = m->task_prio;
+  unsigned task_prio = m->sched_prio;
   {
     std::lock_guard<SpinLock> lock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
@@ -102,8 +102,8 @@ bool signal_deliver(Process* p, Message* m) {
     } else {
       if (task_prio < p->sys_prio.load(std::memory_order_relaxed) &&
           task_prio < p->prio.load(std::memory_order_relaxed)) {
-        p->sys_prio.store(uint8_t(task_prio), std::memory_order_release);
-        elevate = p->state.load(std::memory_order_relaxed) == ProcState::Runnable;
+        p->sys_prio.store(uint8_t(task_prio), std::memory_order_seq_cst);
+        elevate = true;  // (if it is queued: see scheduler_elevate)
       }
       if (m->kind == SigKind::Message) p->incoming_msgs++;
       *p->sig_in_last = m;
@@ -316,6 +316,9 @@ bool send_request(Process* self, Term to, RequestFn fn, const RefNumbers& ref, T
   Message* s = signal_new(SigKind::Request, self->id, payload);
   s->ref = ref;
   s->fn = fn;
+  // A receiver of lower priority than the requester acts on it at the
+  // requester's priority (no priority inversion), as the reference.
+  s->sched_prio = self->prio.load(std::memory_order_relaxed);
   return signal_send(to, s);
 }
 
