@@ -14,6 +14,7 @@
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
 #include "vm/signals.h"
+#include "vm/vm.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
 #include "vm/identity.h"
@@ -170,6 +171,20 @@ BIF_FN(erts_debug_get_internal_state_1) {
   std::string_view what = is_atom(args[0]) ? atom_text(args[0]) : std::string_view();
   if (what == "available_internal_state") return am::true_;
   if (what == "reds_left") return make_small(std::max(p->fcalls, 0));
+  if (is_tuple(args[0]) && tuple_arity(args[0]) == 2 && tuple_elem(args[0], 1) == atom_put("process_status")) {
+    // {process_status, Pid}: undefined once it is out of the process table.
+    Term pid = tuple_elem(args[0], 2);
+    if (!is_local_pid(pid)) return raise_badarg(p);
+    Process* t = process_lookup(pid);
+    if (!t) return am::undefined;
+    if (t == p) return atom_put("running");
+    switch (t->state.load(std::memory_order_acquire)) {
+      case ProcState::Exited: return atom_put("exiting");
+      case ProcState::Running: return atom_put("running");
+      case ProcState::Waiting: return atom_put(t->suspend_count ? "suspended" : "waiting");
+      default: return atom_put("runnable");
+    }
+  }
   return raise_badarg(p);
 }
 

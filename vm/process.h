@@ -247,6 +247,11 @@ struct Process {
   int64_t timeout_at_us = 0;   // monotonic microseconds
   uint32_t timer_gen = 0;      // numbers the armed timeouts
   uint64_t recv_timer = 0;     // the timer service's id, 0 if none
+  // erlang timers sent to this pid (start_timer/send_after): cancelled
+  // when it exits, as the reference. Under sig_lock; entries of timers
+  // that went off are dropped now and then.
+  std::vector<RefNumbers> dest_timers;
+  size_t dest_timers_pruned = 0;  // size after the last pruning
 
   // Allocates `n` words for a term; never collects. Uses a heap fragment
   // when the heap is full.

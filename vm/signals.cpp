@@ -605,6 +605,9 @@ void process_terminate(Process* p) {
     timer_cancel_receive(p->recv_timer);
     p->recv_timer = 0;
   }
+  // Timers sent to it go with it (no one adds any once it is Exited).
+  for (const RefNumbers& r : p->dest_timers) timer_cancel(r);
+  p->dest_timers.clear();
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
 
