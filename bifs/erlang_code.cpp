@@ -98,10 +98,21 @@ BIF_FN(erlang_finish_loading_1) {
     for (Term l = args[0]; is_list(l); l = cdr(l)) {
       RefNumbers r;
       auto it = ref_term_numbers(car(l), &r) ? prepared().by_ref.find(key_of(r)) : prepared().by_ref.end();
-      if (it == prepared().by_ref.end() || std::find(found.begin(), found.end(), it) != found.end())
-        return raise_badarg(p);
+      if (it == prepared().by_ref.end()) return raise_badarg(p);
       found.push_back(it);
     }
+    // The same module twice (also the same prepared code twice): nothing
+    // is loaded, the prepared code stays usable.
+    std::vector<Term> names, dups;
+    for (auto it : found) {
+      Term m = it->second->name;
+      if (std::find(names.begin(), names.end(), m) != names.end()) {
+        if (std::find(dups.begin(), dups.end(), m) == dups.end()) dups.push_back(m);
+      } else {
+        names.push_back(m);
+      }
+    }
+    if (!dups.empty()) return make_tuple(p, {atom_put("duplicated"), atom_list(p, dups)});
     if (n > 1) {
       for (auto it : found)
         if (it->second->on_load) return raise_system_limit(p);  // on_load modules load one at a time

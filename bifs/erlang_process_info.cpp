@@ -10,15 +10,19 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "bifs/bin_util.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
+#include "vm/code_table.h"
 #include "vm/copy.h"
 #include "vm/exception.h"
 #include "vm/identity.h"
 #include "vm/map.h"
 #include "vm/message.h"
+#include "vm/messages.h"
 #include "vm/registry.h"
 #include "vm/signals.h"
+#include "vm/term_print.h"
 #include "vm/vm.h"
 
 namespace bvm {
@@ -94,6 +98,61 @@ Term refc_binaries(Process* t) {
 
 size_t heap_words(const Process* t) { return t->heap_sz + size_t(t->old_hend - t->old_heap); }
 
+// Heap fragment words of the process before this answer was built (the
+// answer itself is built on its heap and must not count).
+thread_local size_t t_mbuf_before = 0;
+
+void print_code_address(std::string& out, const UWord* pc) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%#018llx", static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(pc)));
+  out += buf;
+  ModuleVersion* mv = pc ? version_at(pc) : nullptr;
+  const FunctionInfo* fi = mv ? mv->function_at(pc) : nullptr;
+  if (!fi) return;
+  out += " (";
+  print_atom(out, fi->mfa[0]);
+  out += ':';
+  print_atom(out, fi->mfa[1]);
+  out += '/' + std::to_string(small_val(fi->mfa[2]));
+  out += " + " + std::to_string((pc - fi->start) * sizeof(UWord)) + ")";
+}
+
+// process_info(P, backtrace): the saved program counter and the stack,
+// a line per slot, in the reference's layout.
+Term backtrace_binary(Process* t, bool self) {
+  std::string out = "Program counter: ";
+  print_code_address(out, self ? nullptr : t->i);
+  out += "\n";
+  if (!self && t->arity) out += "arity = " + std::to_string(t->arity) + "\n";
+  int y = 0;
+  for (Term* s = t->stop; s < t->hend; s++) {
+    char addr[40];
+    std::snprintf(addr, sizeof addr, "%#018llx ", static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(s)));
+    Term w = *s;
+    if (is_return_address(w)) {
+      out += "\n";
+      out += addr;
+      out += "Return addr ";
+      print_code_address(out, reinterpret_cast<const UWord*>(w));
+      out += "\n";
+      y = 0;
+      continue;
+    }
+    out += "y(" + std::to_string(y++) + ")     ";
+    if (is_catch(w)) {
+      out += "Catch ";
+      print_code_address(out, reinterpret_cast<const UWord*>(catch_val(w) << 3));
+    } else {
+      out += term_to_display_text(w);
+    }
+    out += "\n";
+  }
+  uint8_t* data;
+  Term bin = alloc_binary(t, out.size(), &data);
+  std::memcpy(data, out.data(), out.size());
+  return bin;
+}
+
 Term gc_info(Process* t) {
   Term keys[] = {am::error_logger, am::kill, am::size};
   Term vals[] = {t->max_heap_error_logger ? am::true_ : am::false_, t->max_heap_kill ? am::true_ : am::false_,
@@ -108,6 +167,7 @@ Term gc_info(Process* t) {
 
 Term status_atom(const Process* t, bool self) {
   if (self) return atom_put("running");
+  if (t->suspend_count) return atom_put("suspended");
   switch (t->status_hint) {
     case ProcState::Waiting: return atom_put("waiting");
     case ProcState::Running: return atom_put("running");
@@ -171,10 +231,10 @@ Term item_value(Process* t, Term item, bool self) {
   }
   if (k == "group_leader") return t->group_leader;
   if (k == "heap_size") return make_integer(t, int64_t(t->heap_sz));
-  if (k == "total_heap_size") return make_integer(t, int64_t(heap_words(t) + t->mbuf_words));
+  if (k == "total_heap_size") return make_integer(t, int64_t(heap_words(t) + t_mbuf_before));
   if (k == "stack_size") return make_integer(t, int64_t(t->hend - t->stop));
   if (k == "memory") {
-    size_t bytes = sizeof(Process) + (heap_words(t) + t->mbuf_words) * sizeof(Term) +
+    size_t bytes = sizeof(Process) + (heap_words(t) + t_mbuf_before) * sizeof(Term) +
                    t->msg_len * sizeof(Message) + t->dict.capacity() * sizeof(Term);
     return make_integer(t, int64_t(bytes));
   }
@@ -186,9 +246,19 @@ Term item_value(Process* t, Term item, bool self) {
   }
   if (k == "garbage_collection") return gc_info(t);
   if (k == "garbage_collection_info") {
-    return list_of(t, {make_tuple(t, {atom_put("heap_size"), make_integer(t, int64_t(t->heap_sz))}),
-                       make_tuple(t, {atom_put("old_heap_size"), make_integer(t, t->old_hend - t->old_heap)}),
-                       make_tuple(t, {atom_put("mbuf_size"), make_integer(t, int64_t(t->mbuf_words))})});
+    // Block sizes and words in use, as the reference names them.
+    auto kv = [&](const char* key, size_t v) { return make_tuple(t, {atom_put(key), make_integer(t, int64_t(v))}); };
+    return list_of(t, {kv("old_heap_block_size", size_t(t->old_hend - t->old_heap)),
+                       kv("heap_block_size", t->heap_sz),
+                       kv("mbuf_size", t_mbuf_before),
+                       kv("recent_size", size_t(t->high_water - t->heap)),
+                       kv("stack_size", size_t(t->hend - t->stop)),
+                       kv("old_heap_size", size_t(t->old_htop - t->old_heap)),
+                       kv("heap_size", size_t(t->htop - t->heap)),
+                       kv("bin_vheap_size", t->off_heap.bin_bytes / sizeof(Term)),
+                       kv("bin_vheap_block_size", t->min_bin_vheap_size),
+                       kv("bin_old_vheap_size", 0),
+                       kv("bin_old_vheap_block_size", t->min_bin_vheap_size)});
   }
   if (k == "min_heap_size") return make_integer(t, int64_t(t->min_heap_size));
   if (k == "min_bin_vheap_size") return make_integer(t, int64_t(t->min_bin_vheap_size));
@@ -200,7 +270,13 @@ Term item_value(Process* t, Term item, bool self) {
     return map_from_pairs(t->halloc(flatmap_words(3)), keys, vals, 3);
   }
   if (k == "message_queue_data") return t->off_heap_msgq ? am::off_heap : am::on_heap;
-  if (k == "suspending") return NIL;
+  if (k == "suspending") {
+    // {Suspendee, ActiveCount, OutstandingCount} for each process it suspends.
+    std::vector<Term> v;
+    for (const Process::SuspendEntry& e : t->suspending)
+      v.push_back(make_tuple(t, {e.pid, make_integer(t, int64_t(e.count)), make_small(0)}));
+    return list_of(t, v);
+  }
   if (k == "catchlevel") {
     SWord n = 0;
     for (Term* s = t->stop; s < t->hend; s++)
@@ -212,12 +288,14 @@ Term item_value(Process* t, Term item, bool self) {
   if (k == "trace") return make_small(0);
   if (k == "binary") return refc_binaries(t);
   if (k == "parent") return am::undefined;
-  return NON_VALUE;  // backtrace, magic_ref: not supported yet
+  if (k == "backtrace") return backtrace_binary(t, self);
+  return NON_VALUE;  // magic_ref: not supported yet
 }
 
 // The whole answer: a list for a list of items, {Item, Value} (or [] for
 // an unregistered registered_name) for one. NON_VALUE: an unsupported item.
 Term answer(Process* t, Term spec, bool self) {
+  t_mbuf_before = t->mbuf_words;
   if (is_atom(spec)) {
     Term v = item_value(t, spec, self);
     if (v == NON_VALUE) return NON_VALUE;
@@ -272,9 +350,25 @@ Term process_info(Process* p, Term* args, Term pid, Term spec) {
     Term a = answer(p, s, true);
     return a == NON_VALUE ? raise_error(p, am::notsup) : a;
   }
+  static const Term am_mql = atom_put("message_queue_len");
+  if (spec == am_mql || (is_list(spec) && car(spec) == am_mql && cdr(spec) == NIL)) {
+    // Read without asking (as the reference): messages sent to it so far
+    // are counted whether or not it has taken them in.
+    Process* t = process_lookup(pid);
+    if (!t) return am::undefined;
+    size_t n;
+    {
+      std::lock_guard<SpinLock> lock(t->sig_lock);
+      if (t->state.load(std::memory_order_relaxed) == ProcState::Exited) return am::undefined;
+      n = t->msgq_len_shared.load(std::memory_order_relaxed) + t->incoming_msgs;
+    }
+    Term item = make_tuple(p, {am_mql, make_integer(p, int64_t(n))});
+    return is_list(spec) ? make_cons(p, item, NIL) : item;
+  }
   RefNumbers r = new_ref_numbers();
   if (!send_request(p, pid, info_request, r, spec)) return am::undefined;
   args[0] = make_ref_term(p, r);
+  message_save_end(p);
   return bif_trap(p, export_put(atom_put("erts_internal"), atom_put("await_result"), 1));
 }
 

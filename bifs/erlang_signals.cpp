@@ -57,18 +57,22 @@ static Term do_monitor(Process* p, Term type, Term item, Term opts) {
     }
   }
   const AliasMode* a = with_alias ? &mode : nullptr;
+  Term local = local_node()->name;
+  // {Name, Node}: by name on this node; another node is not connected.
+  auto by_name_node = [&](Term t) {
+    return is_tuple(t) && tuple_arity(t) == 2 && is_atom(tuple_elem(t, 1)) && is_atom(tuple_elem(t, 2));
+  };
   if (type == atom_put("port")) {
     if (is_local_port(item)) return monitor_process(p, item, NON_VALUE, tag, a);
-    if (is_atom(item)) {
-      Term port = registry_whereis(item);
-      if (is_local_port(port)) return monitor_process(p, port, item, tag, a);
+    if (is_atom(item) || (by_name_node(item) && tuple_elem(item, 2) == local)) {
+      Term name = is_atom(item) ? item : tuple_elem(item, 1);
+      Term port = registry_whereis(name);
+      if (is_local_port(port)) return monitor_process(p, port, name, tag, a);
       // No such port: the monitor fires at once.
-      RefNumbers r = new_ref_numbers();
-      Term ref = make_ref_term(p, r);
-      Term down = make_tuple(p, {tag, ref, type, make_tuple(p, {item, local_node()->name}), am::noproc});
-      signal_send(p->id, signal_new(SigKind::Message, p->id, down));
-      return ref;
+      return monitor_down_now(p, type, make_tuple(p, {name, local}), tag, am::noproc, a);
     }
+    // A port of an earlier incarnation of this node is gone.
+    if (is_port(item) && identity_node(item)->name == local) return monitor_down_now(p, type, item, tag, am::noproc, a);
     return raise_badarg(p);  // other nodes' ports: not yet
   }
   if (type == atom_put("time_offset")) {
@@ -83,22 +87,17 @@ static Term do_monitor(Process* p, Term type, Term item, Term opts) {
     Term pid = registry_whereis(item);
     return monitor_process(p, pid, item, tag, a);
   }
-  if (is_tuple(item) && tuple_arity(item) == 2 && is_atom(tuple_elem(item, 1)) && is_atom(tuple_elem(item, 2))) {
+  if (by_name_node(item)) {
     Term name = tuple_elem(item, 1), node = tuple_elem(item, 2);
-    if (node == local_node()->name) return monitor_process(p, registry_whereis(name), name, tag, a);
+    if (node == local) return monitor_process(p, registry_whereis(name), name, tag, a);
     // Another node: we are not connected to it.
-    RefNumbers r = new_ref_numbers();
-    Term ref = make_ref_term(p, r);
-    Term down = make_tuple(p, {tag, ref, am::process, item, am::noconnection});
-    signal_send(p->id, signal_new(SigKind::Message, p->id, down));
-    return ref;
+    return monitor_down_now(p, type, item, tag, am::noconnection, a);
   }
   if (is_pid(item)) {
-    RefNumbers r = new_ref_numbers();
-    Term ref = make_ref_term(p, r);
-    Term down = make_tuple(p, {tag, ref, am::process, item, am::noconnection});
-    signal_send(p->id, signal_new(SigKind::Message, p->id, down));
-    return ref;
+    // A process of an earlier incarnation of this node is gone; other
+    // nodes are not connected.
+    Term reason = identity_node(item)->name == local ? am::noproc : am::noconnection;
+    return monitor_down_now(p, type, item, tag, reason, a);
   }
   return raise_badarg(p);
 }

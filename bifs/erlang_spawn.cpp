@@ -7,6 +7,7 @@
 #include "vm/copy.h"
 #include "vm/map.h"
 #include "vm/registry.h"
+#include "vm/messages.h"
 #include "vm/scheduler.h"
 #include "vm/signals.h"
 #include "vm/trace.h"
@@ -49,6 +50,9 @@ bool parse_max_heap(Term t, size_t* size, bool* kill, bool* log) {
   if (!is_map(t)) return false;
   std::vector<std::pair<Term, Term>> pairs;
   map_pairs(t, pairs);
+  bool has_size = false;
+  for (auto [k, v] : pairs) has_size |= k == am::size;
+  if (!has_size) return false;  // a map must give the size
   for (auto [k, v] : pairs) {
     if (k == am::size) {
       if (!non_neg(v, size)) return false;
@@ -71,14 +75,24 @@ Term max_heap_map(Process* p, size_t size, bool kill, bool log) {
 
 namespace {
 
-// Monitor options of {monitor, Opts}: [{tag, T}].
+// Monitor options of {monitor, Opts}: [{tag, T}, {alias, Mode}].
 bool parse_monitor_opts(Term opts, SpawnOpts* o) {
   if (list_length(opts) < 0) return false;
   for (Term l = opts; is_list(l); l = cdr(l)) {
     Term e = car(l);
     if (!is_tuple(e) || tuple_arity(e) != 2) return false;
-    if (tuple_elem(e, 1) == am::tag) o->monitor_tag = tuple_elem(e, 2);
-    else return false;
+    Term k = tuple_elem(e, 1), v = tuple_elem(e, 2);
+    if (k == am::tag) {
+      o->monitor_tag = v;
+    } else if (k == am::alias) {
+      if (v == am::explicit_unalias) o->alias_mode = AliasMode::Explicit;
+      else if (v == am::demonitor) o->alias_mode = AliasMode::Demonitor;
+      else if (v == am::reply_demonitor) o->alias_mode = AliasMode::ReplyDemonitor;
+      else return false;
+      o->monitor_alias = true;
+    } else {
+      return false;
+    }
   }
   return true;
 }
@@ -281,7 +295,37 @@ BIF_FN(erlang_process_flag_2) {
     p->sensitive = value == am::true_;
     return old;
   }
+  if (flag == atom_put("save_calls")) {
+    // Accepted (0..10000) but calls are not recorded: last_calls is false.
+    if (!is_small(value) || small_val(value) < 0 || small_val(value) > 10000)
+      return raise_error_cause(p, am::badarg, atom_put("none"));
+    return make_small(0);
+  }
+  if (flag == atom_put("error_handler")) {
+    // Only the standard error handler is supported.
+    if (!is_atom(value)) return raise_badarg(p);
+    if (value != atom_put("error_handler")) return raise_error(p, am::notsup);
+    return value;
+  }
   return raise_error_cause(p, am::badarg, atom_put("badopt"));
+}
+
+// process_flag(Pid, save_calls, N) through erlang.erl: badtype for a pid
+// that is no live local process, badarg for anything else that is wrong.
+BIF_FN(erts_internal_process_flag_3) {
+  Term pid = args[0], flag = args[1], value = args[2];
+  if (!is_local_pid(pid)) return atom_put("badtype");
+  if (flag != atom_put("save_calls") || !is_small(value) || small_val(value) < 0 || small_val(value) > 10000)
+    return am::badarg;
+  if (pid == p->id) return make_small(0);
+  // Asked in order with the other signals to it (it may be dying).
+  RefNumbers r = new_ref_numbers();
+  auto fn = [](Process* receiver, Message* m, bool alive) {
+    request_reply(receiver, m, alive ? make_small(0) : atom_put("badtype"));
+  };
+  if (!send_request(p, pid, fn, r, NON_VALUE)) return atom_put("badtype");
+  message_save_end(p);
+  return make_ref_term(p, r);
 }
 
 // ---- liveness
@@ -332,7 +376,8 @@ BIF_FN(erlang_bump_reductions_1) {
 
 BIF_FN(erlang_hibernate_3) {
   SWord n = list_length(args[2]);
-  if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0 || n > 255) return raise_badarg(p);
+  if (!is_atom(args[0]) || !is_atom(args[1]) || n < 0) return raise_badarg(p);
+  if (n > 255) return raise_system_limit(p);
   unsigned i = 0;
   Term* regs = p->args_room(unsigned(n));
   for (Term l = args[2]; is_list(l); l = cdr(l)) regs[i++] = car(l);
@@ -356,43 +401,196 @@ BIF_FN(erts_internal_garbage_collect_1) {
   return BIF_YIELD;
 }
 
-static void gc_request(Process* receiver, Message* m, bool alive) {
-  if (alive) receiver->gc_pending = true;
-  Term req_id = tuple_elem(m->term, 2);
-  Term reply = make_tuple(receiver, {am::garbage_collect, req_id, alive ? am::true_ : am::false_});
+// A system task's answer {Tag, ReqId, Result}, sent by the process that
+// ran it.
+static void task_reply(Process* receiver, Message* m, Term result) {
+  Term reply = make_tuple(receiver, {tuple_elem(m->term, 1), tuple_elem(m->term, 2), result});
   signal_send(m->from, signal_new(SigKind::Message, receiver->id, reply));
+}
+
+static void gc_request(Process* receiver, Message* m, bool alive) {
+  if (alive && receiver->gc_disabled) {
+    // Answered when collections are enabled again.
+    Term reply = make_tuple(receiver, {tuple_elem(m->term, 1), tuple_elem(m->term, 2), am::true_});
+    receiver->gc_waiting.emplace_back(m->from, signal_new(SigKind::Message, receiver->id, reply));
+    return;
+  }
+  if (alive) receiver->gc_pending = true;
+  task_reply(receiver, m, alive ? am::true_ : am::false_);
 }
 
 // {check_process_code, ReqId, Module}: the process checks itself (it is
 // not running now) and answers {check_process_code, ReqId, Bool}; a
 // process that is gone answers false.
 static void cpc_request(Process* receiver, Message* m, bool alive) {
-  Term req_id = tuple_elem(m->term, 2);
   bool refers = alive && code_process_refers_to_old(receiver, tuple_elem(m->term, 3));
-  Term reply = make_tuple(receiver, {am_check_process_code(), req_id, refers ? am::true_ : am::false_});
-  signal_send(m->from, signal_new(SigKind::Message, receiver->id, reply));
+  task_reply(receiver, m, refers ? am::true_ : am::false_);
+}
+
+// {system_task_test, ReqId}: does nothing but answer (true when run).
+static void test_request(Process* receiver, Message* m, bool alive) {
+  task_reply(receiver, m, alive ? am::true_ : am::false_);
 }
 
 // request_system_task(Pid, Prio, Request) with Request one of
-// {garbage_collect, ReqId, Type} and {check_process_code, ReqId, Module}.
+// {garbage_collect, ReqId, minor | major}, {check_process_code, ReqId,
+// Module} and {system_task_test, ReqId}. The task runs in Pid (at Prio,
+// even when Pid's own priority is lower) and answers {Tag, ReqId, Result};
+// a process that does not exist answers false at once.
 BIF_FN(erts_internal_request_system_task_3) {
   Term pid = args[0], req = args[2];
-  if (!is_local_pid(pid) || !is_tuple(req) || tuple_arity(req) != 3) return raise_badarg(p);
+  if (!is_local_pid(pid) || !is_tuple(req) || tuple_arity(req) < 2 || tuple_arity(req) > 4) return raise_badarg(p);
+  unsigned prio;
+  Term pr = args[1];
+  if (pr == am::max) prio = PRIO_MAX;
+  else if (pr == am::high) prio = PRIO_HIGH;
+  else if (pr == am::normal) prio = PRIO_NORMAL;
+  else if (pr == am::low) prio = PRIO_LOW;
+  else if (pr == atom_put("inherit")) prio = p->prio.load(std::memory_order_relaxed);
+  else return raise_badarg(p);
   Term kind = tuple_elem(req, 1);
+  Term arg0 = tuple_arity(req) >= 3 ? tuple_elem(req, 3) : NON_VALUE;
   RequestFn fn;
   if (kind == am::garbage_collect) {
+    if (arg0 != am::minor && arg0 != am::major) return raise_badarg(p);
     fn = gc_request;
   } else if (kind == am_check_process_code()) {
-    if (!is_atom(tuple_elem(req, 3))) return raise_badarg(p);
+    if (arg0 == NON_VALUE || !is_atom(arg0)) return raise_badarg(p);
     fn = cpc_request;
+  } else if (kind == atom_put("system_task_test")) {
+    fn = test_request;
   } else {
     return raise_badarg(p);
   }
-  if (!send_request(p, pid, fn, RefNumbers{}, req)) {
+  Message* s = signal_new(SigKind::Request, p->id, req);
+  s->fn = fn;
+  s->task_prio = s->sched_prio = uint8_t(prio);
+  if (!signal_send(pid, s)) {
     Term reply = make_tuple(p, {kind, tuple_elem(req, 2), am::false_});
     signal_send(p->id, signal_new(SigKind::Message, p->id, reply));
   }
   return am::ok;
+}
+
+// ---- suspending processes
+
+// erlang:suspend_process/2 (through erlang.erl): the caller holds one
+// suspend level on Suspendee for as long as it has called suspend more
+// often than resume (or until it exits); a process with any level held
+// runs no code (it still acts on signals: it can be killed, asked for
+// information, collected). Returns true or false (the suspend count
+// changed or not), an error atom (badarg, badopt), or a reference when the
+// caller must wait for {Ref, Result}: a synchronous suspend returns once
+// the suspendee has acted on it.
+static Process::SuspendEntry* suspend_entry(Process* p, Term pid) {
+  auto& v = p->suspending;
+  for (size_t i = 0; i < v.size(); i++) {
+    if (v[i].pid != pid) continue;
+    if (!process_lookup(pid)) {  // it died: its levels went with it
+      v.erase(v.begin() + SWord(i));
+      return nullptr;
+    }
+    return &v[i];
+  }
+  return nullptr;
+}
+
+static void remove_suspend_entry(Process* p, Term pid) {
+  auto& v = p->suspending;
+  for (size_t i = 0; i < v.size(); i++) {
+    if (v[i].pid == pid) {
+      v.erase(v.begin() + SWord(i));
+      return;
+    }
+  }
+}
+
+// The suspendee's answer to a suspend request with a reply: {Tag, Reply}.
+// The request is {Tag, Default, Async}: a suspended process answers
+// Default; one no longer suspended not_suspended (asynchronous) or
+// internal_error; a dead one exited (asynchronous) or badarg.
+static void suspend_reply_request(Process* receiver, Message* m, bool alive) {
+  Term tag = tuple_elem(m->term, 1);
+  bool async = tuple_elem(m->term, 3) == am::true_;
+  Term res;
+  if (!alive) res = atom_put(async ? "exited" : "badarg");
+  else if (receiver->suspend_count) res = tuple_elem(m->term, 2);
+  else res = atom_put(async ? "not_suspended" : "internal_error");
+  signal_send(m->from, signal_new(SigKind::Message, receiver->id, make_tuple(receiver, {tag, res})));
+}
+
+BIF_FN(erts_internal_suspend_process_2) {
+  Term pid = args[0];
+  if (pid == p->id || !is_local_pid(pid)) return am::badarg;
+  bool async = false, unless_suspending = false;
+  Term reply_tag = NON_VALUE;
+  Term l = args[1];
+  static const Term am_async = atom_put("asynchronous");
+  static const Term am_unless = atom_put("unless_suspending");
+  for (; is_list(l); l = cdr(l)) {
+    Term o = car(l);
+    if (o == am_unless) {
+      unless_suspending = true;
+    } else if (o == am_async) {
+      async = true;
+    } else if (is_tuple(o) && tuple_arity(o) == 2 && tuple_elem(o, 1) == am_async) {
+      async = true;
+      reply_tag = tuple_elem(o, 2);
+    } else {
+      return atom_put("badopt");
+    }
+  }
+  if (l != NIL) return atom_put("badopt");
+  Process::SuspendEntry* e = suspend_entry(p, pid);
+  Term res;
+  bool first = false;
+  if (e && unless_suspending) {
+    res = am::false_;
+  } else if (e) {
+    e->count++;
+    res = am::true_;
+  } else {
+    p->suspending.push_back({pid, 1});
+    first = true;
+    res = am::true_;
+  }
+  if (first && !signal_send(pid, signal_new(SigKind::Suspend, p->id, NON_VALUE))) {
+    remove_suspend_entry(p, pid);
+    if (!async) return am::badarg;
+    if (reply_tag != NON_VALUE) {
+      Term msg = make_tuple(p, {reply_tag, am::badarg});
+      signal_send(p->id, signal_new(SigKind::Message, p->id, msg));
+    }
+    return res;
+  }
+  Term tag = reply_tag;
+  if (!async) {
+    RefNumbers r = new_ref_numbers();
+    tag = make_ref_term(p, r);
+    message_save_end(p);
+  }
+  if (tag != NON_VALUE) {
+    Term req = make_tuple(p, {tag, async ? atom_put("suspended") : res, async ? am::true_ : am::false_});
+    Message* s = signal_new(SigKind::Request, p->id, req);
+    s->fn = suspend_reply_request;
+    if (!signal_send(pid, s)) {
+      Term msg = make_tuple(p, {tag, atom_put(async ? "badarg" : "exited")});
+      signal_send(p->id, signal_new(SigKind::Message, p->id, msg));
+    }
+  }
+  return async ? res : tag;
+}
+
+BIF_FN(erlang_resume_process_1) {
+  Term pid = args[0];
+  if (pid == p->id || !is_local_pid(pid)) return raise_badarg(p);
+  Process::SuspendEntry* e = suspend_entry(p, pid);
+  if (!e) return raise_badarg(p);
+  if (--e->count == 0) {
+    remove_suspend_entry(p, pid);
+    signal_send(pid, signal_new(SigKind::Resume, p->id, NON_VALUE));
+  }
+  return am::true_;
 }
 
 // ---- group leaders

@@ -242,7 +242,8 @@ BIF_FN(erlang_system_info_1) {
   if (k == "atom_count") return make_integer(p, int64_t(AtomTable::global().count()));
   if (k == "process_limit") return make_integer(p, int64_t(process_table().limit()));
   if (k == "process_count") return make_integer(p, int64_t(process_table().count()));
-  if (k == "schedulers" || k == "schedulers_online") return make_small(scheduler_count());
+  if (k == "schedulers") return make_small(scheduler_count());
+  if (k == "schedulers_online") return make_small(schedulers_online());
   if (k == "scheduler_id") {
     Scheduler* s = current_scheduler();
     return make_small(s ? s->id : 1);
@@ -250,7 +251,12 @@ BIF_FN(erlang_system_info_1) {
   if (k == "logical_processors" || k == "logical_processors_available" || k == "logical_processors_online")
     return logical_processors();
   if (k == "context_reductions") return make_small(CONTEXT_REDS);
-  if (k == "multi_scheduling") return atom_put(scheduler_count() > 1 ? "enabled" : "disabled");
+  if (k == "multi_scheduling") return scheduler_multi_scheduling_state();
+  if (k == "multi_scheduling_blockers" || k == "normal_multi_scheduling_blockers") {
+    Term l = NIL;
+    for (Term pid : scheduler_blockers(k[0] == 'n')) l = make_cons(p, pid, l);
+    return l;
+  }
   if (k == "scheduler_bind_type") return atom_put("unbound");
   if (k == "time_warp_mode") return atom_put("no_time_warp");
   if (k == "time_offset") return atom_put("final");

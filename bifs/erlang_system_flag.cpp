@@ -48,11 +48,37 @@ BIF_FN(erlang_system_flag_2) {
     outstanding_limit().store(small_val(value), std::memory_order_relaxed);
     return old;
   }
-  if (k == "schedulers_online" || k == "dirty_cpu_schedulers_online") {
+  if (k == "schedulers_online") {
+    if (!is_small(value) || small_val(value) < 1 || small_val(value) > SWord(scheduler_count())) return raise_badarg(p);
+    unsigned old = schedulers_set_online(unsigned(small_val(value)));
+    // The caller leaves a scheduler that takes no work now at once.
+    Scheduler* s = current_scheduler();
+    if (s && s->id > unsigned(small_val(value))) {
+      p->trap_value = make_small(old);
+      return BIF_YIELD;
+    }
+    return make_small(old);
+  }
+  if (k == "dirty_cpu_schedulers_online") {
     // The schedulers we run are all online: only "no change" is possible.
     if (value == make_small(SWord(scheduler_count()))) return value;
     if (!is_small(value) || small_val(value) < 1) return raise_badarg(p);
     return raise_error(p, am::notsup);
+  }
+  if (k == "multi_scheduling") {
+    std::string_view v = is_atom(value) ? atom_text(value) : std::string_view();
+    bool block = v == "block" || v == "block_normal";
+    if (!block && v != "unblock" && v != "unblock_normal") return raise_badarg(p);
+    bool normal = v == "block_normal" || v == "unblock_normal";
+    if (block) p->ms_blocker = true;
+    Term state = scheduler_multi_scheduling(p->id, block, normal);
+    Scheduler* s = current_scheduler();
+    if (block && s && s->id != 1) {
+      // The caller moves to the first scheduler, the only one running now.
+      p->trap_value = state;
+      return BIF_YIELD;
+    }
+    return state;
   }
   if (k == "max_heap_size") {
     MaxHeapDefault d = max_heap_default();
@@ -61,7 +87,7 @@ BIF_FN(erlang_system_flag_2) {
     set_max_heap_default(d);
     return old;
   }
-  if (k == "multi_scheduling" || k == "cpu_topology" || k == "scheduler_bind_type" || k == "fullsweep_after" ||
+  if (k == "cpu_topology" || k == "scheduler_bind_type" || k == "fullsweep_after" ||
       k == "min_heap_size" || k == "min_bin_vheap_size" || k == "trace_control_word" ||
       k == "time_offset" || k == "microstate_accounting" || k == "scheduler_wall_time" || k == "erts_alloc" ||
       k == "dirty_io_schedulers_online" || k == "scheduling_statistics")

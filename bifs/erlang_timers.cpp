@@ -6,6 +6,7 @@
 #include "vm/atom_table.h"
 #include "vm/signals.h"
 #include "vm/timers.h"
+#include "vm/vm.h"
 
 namespace bvm {
 
@@ -33,7 +34,47 @@ Term start(Process* p, Term time, Term dest, Term msg, Term opts, bool wrap) {
   RefNumbers r = new_ref_numbers();
   Term ref = make_ref_term(p, r);
   Term payload = wrap ? make_tuple(p, {am::timeout, ref, msg}) : msg;
-  timer_start_message(r, at, dest, signal_new(SigKind::Message, p->id, payload));
+  Message* m = signal_new(SigKind::Message, p->id, payload);
+  if (is_local_pid(dest)) {
+    // A timer to a pid ends with that process: none at all for one that
+    // is gone already.
+    Process* t = process_lookup(dest);
+    if (!t || t->state.load(std::memory_order_acquire) == ProcState::Exited) {
+      message_free(m);
+      return ref;
+    }
+    timer_start_message(r, at, dest, m);
+    // (The timer service's lock is never taken under a sig_lock.)
+    bool exited;
+    std::vector<RefNumbers> old;
+    {
+      std::lock_guard<SpinLock> lock(t->sig_lock);
+      exited = t->state.load(std::memory_order_relaxed) == ProcState::Exited;
+      if (!exited) {
+        t->dest_timers.push_back(r);
+        if (t->dest_timers.size() >= 2 * t->dest_timers_pruned + 16) old.swap(t->dest_timers);
+      }
+    }
+    if (exited) {
+      timer_cancel(r);
+      return ref;
+    }
+    if (!old.empty()) {  // drop the timers that went off or were cancelled
+      std::erase_if(old, [](const RefNumbers& x) { return timer_read(x) < 0; });
+      {
+        std::lock_guard<SpinLock> lock(t->sig_lock);
+        exited = t->state.load(std::memory_order_relaxed) == ProcState::Exited;
+        if (!exited) {
+          t->dest_timers.insert(t->dest_timers.end(), old.begin(), old.end());
+          t->dest_timers_pruned = t->dest_timers.size();
+        }
+      }
+      if (exited)
+        for (const RefNumbers& x : old) timer_cancel(x);
+    }
+    return ref;
+  }
+  timer_start_message(r, at, dest, m);
   return ref;
 }
 

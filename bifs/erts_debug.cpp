@@ -18,6 +18,8 @@
 
 #include "bifs/bif.h"
 #include "bifs/bif_decls.h"
+#include "vm/signals.h"
+#include "vm/vm.h"
 #include "vm/atom_table.h"
 #include "vm/binary.h"
 #include "vm/copy.h"
@@ -281,6 +283,18 @@ BIF_FN(erts_debug_set_internal_state_2) {
     std::this_thread::sleep_for(std::chrono::milliseconds(n));
     return am::true_;
   }
+  if (what == "gc_state" && (args[1] == am::true_ || args[1] == am::false_)) {
+    // Disables or enables collections of the caller; returns whether they
+    // were enabled. Requests that waited are done (and answered) now.
+    bool was_enabled = !p->gc_disabled;
+    p->gc_disabled = args[1] == am::false_;
+    if (!p->gc_disabled && !p->gc_waiting.empty()) {
+      p->gc_pending = true;
+      for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
+      p->gc_waiting.clear();
+    }
+    return was_enabled ? am::true_ : am::false_;
+  }
   if (what == "wait") return am::ok;  // nothing is deallocated lazily here
   if (what == "force_gc") return is_pid(args[1]) ? am::true_ : raise_badarg(p);  // collections happen as needed
   return raise_badarg(p);
@@ -302,6 +316,20 @@ BIF_FN(erts_debug_get_internal_state_1) {
   }
   if (is_tuple(args[0]) && tuple_arity(args[0]) == 3 && tuple_elem(args[0], 1) == atom_put("make_unique_integer")) {
     return unique_integer_debug(p, tuple_elem(args[0], 2), tuple_elem(args[0], 3));
+  }
+  if (is_tuple(args[0]) && tuple_arity(args[0]) == 2 && tuple_elem(args[0], 1) == atom_put("process_status")) {
+    // {process_status, Pid}: undefined once it is out of the process table.
+    Term pid = tuple_elem(args[0], 2);
+    if (!is_local_pid(pid)) return raise_badarg(p);
+    Process* t = process_lookup(pid);
+    if (!t) return am::undefined;
+    if (t == p) return atom_put("running");
+    switch (t->state.load(std::memory_order_acquire)) {
+      case ProcState::Exited: return atom_put("exiting");
+      case ProcState::Running: return atom_put("running");
+      case ProcState::Waiting: return atom_put(t->suspend_count ? "suspended" : "waiting");
+      default: return atom_put("runnable");
+    }
   }
   return raise_badarg(p);
 }

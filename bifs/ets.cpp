@@ -138,6 +138,8 @@ BIF_FN(ets_new_2) {
         } else {
           break;
         }
+        // With one scheduler the reference has no table locks at all.
+        if (scheduler_count() == 1) fine_locked = false;
       } else if (k == atom("read_concurrency") && (v == am::true_ || v == am::false_)) {
         frequent_read = v == am::true_;
       } else if (k == atom("heir") && v == atom("none")) {

@@ -548,8 +548,22 @@ bool Parser::parse_chunks() {
   if ((c = find("StrT"))) bf_.strings = c->data;
   if ((c = find("Line")) && !parse_lines(c->data)) return false;
   if ((c = find("Type")) && !parse_types(c->data)) return false;
-  if ((c = find("Attr"))) bf_.attr_chunk = c->data;
-  if ((c = find("CInf"))) bf_.cinf_chunk = c->data;
+  // Attributes and compile information must be valid external terms (the
+  // reference refuses the module otherwise).
+  auto valid_etf = [](std::string_view d) {
+    if (d.empty()) return true;
+    if (uint8_t(d[0]) != 131) return false;
+    EtfDecoder dec(reinterpret_cast<const uint8_t*>(d.data()), d.size());
+    return dec.prepare();
+  };
+  if ((c = find("Attr"))) {
+    if (!valid_etf(c->data)) return fail("Attr", 0, "bad external term representation of module attributes");
+    bf_.attr_chunk = c->data;
+  }
+  if ((c = find("CInf"))) {
+    if (!valid_etf(c->data)) return fail("CInf", 0, "bad external term representation of compilation information");
+    bf_.cinf_chunk = c->data;
+  }
   if ((c = find("Meta"))) bf_.meta_chunk = c->data;
   if ((c = find("Code"))) {
     if (!parse_code(c->data)) return false;

@@ -13,6 +13,7 @@
 #include "loader/beam_md5.h"
 #include "loader/prepare.h"
 #include "vm/atom_table.h"
+#include "vm/code_purge.h"
 #include "vm/code_table.h"
 
 namespace bvm {
@@ -236,6 +237,20 @@ const UWord* resolve_undefined(Process* p, const Export* e, Term* x) {
 
 const UWord* resolve_unloaded_fun(Process* p, Term fun, Term* x, unsigned arity) {
   const FunEntry* fe = fun_entry(fun);
+  if (code_purge_fun_pending(fe, p->id)) {
+    // Its code is being purged: erts_code_purger:pending_purge_lambda(
+    // Module, Fun, Args), the caller suspended until the purge is over
+    // (then the fun is called again, found or not).
+    static const Export* pending = export_put(atom_put("erts_code_purger"), atom_put("pending_purge_lambda"), 3);
+    if (const UWord* h = pending->address.load(std::memory_order_acquire)) {
+      Term args = args_list(p, x, arity);
+      x[0] = fe->module;
+      x[1] = fun;
+      x[2] = args;
+      p->suspend_count++;
+      return h;
+    }
+  }
   Module* m = module_get(fe->module);
   if (m && m->current.load(std::memory_order_acquire)) {
     // Its module is loaded but the fun's code is not there (purged, or the

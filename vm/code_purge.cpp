@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vm/epoch.h"
+#include "vm/signals.h"
 
 namespace bvm {
 
@@ -15,6 +16,7 @@ struct PurgeState {
   ModuleVersion* target = nullptr;    // the version to purge
   bool on_load = false;               // target was an on_load version that failed
   std::vector<std::pair<FunEntry*, const void*>> funs;  // cleared fun entries
+  std::vector<Term> waiting;  // processes suspended calling one of them
 };
 
 // Guarded by code_mutex().
@@ -32,7 +34,31 @@ void free_code(ModuleVersion* v) {
 
 }  // namespace
 
+// Processes that called a fun of the purge target wait (suspended) until
+// the purge ends either way; then they go on in pending_purge_lambda.
+static void resume_waiting(std::vector<Term>& waiting) {
+  for (Term pid : waiting) signal_send(pid, signal_new(SigKind::Resume, pid, NON_VALUE));
+}
+
+bool code_purge_fun_pending(const FunEntry* fe, Term pid) {
+  std::lock_guard<std::mutex> lock(code_mutex());
+  for (auto& [f, a] : g_purge.funs) {
+    if (f == fe) {
+      g_purge.waiting.push_back(pid);
+      return true;
+    }
+  }
+  return false;
+}
+
 PurgeResult code_purge_module(Term module, PurgeStep step) {
+  std::vector<Term> waiting;
+  PurgeResult r = code_purge_module_locked(module, step, &waiting);
+  resume_waiting(waiting);
+  return r;
+}
+
+PurgeResult code_purge_module_locked(Term module, PurgeStep step, std::vector<Term>* waiting) {
   std::lock_guard<std::mutex> lock(code_mutex());
   PurgeState& s = g_purge;
   switch (step) {
@@ -60,6 +86,7 @@ PurgeResult code_purge_module(Term module, PurgeStep step) {
       if (s.module != module || s.module == NON_VALUE) return PurgeResult::Badarg;
       for (auto& [fe, a] : s.funs) fe->address.store(a, std::memory_order_release);
       if (s.on_load) module_get(module)->on_load_pending.store(s.target, std::memory_order_release);
+      waiting->swap(s.waiting);
       s = PurgeState{};
       return PurgeResult::False;
     }
@@ -69,6 +96,7 @@ PurgeResult code_purge_module(Term module, PurgeStep step) {
       if (!s.on_load && m->old.load(std::memory_order_acquire) == s.target)
         m->old.store(nullptr, std::memory_order_release);
       free_code(s.target);
+      waiting->swap(s.waiting);
       s = PurgeState{};
       return PurgeResult::True;
     }

@@ -20,6 +20,8 @@
 // may still hold literals of it and current_mfa pointers into it.
 #pragma once
 
+#include <vector>
+
 #include "vm/code_table.h"
 #include "vm/process.h"
 
@@ -29,6 +31,12 @@ enum class PurgeStep { Prepare, PrepareOnLoad, Complete, Abort };
 enum class PurgeResult { True, False, Badarg };
 
 PurgeResult code_purge_module(Term module, PurgeStep step);
+PurgeResult code_purge_module_locked(Term module, PurgeStep step, std::vector<Term>* waiting);
+
+// Is fe one of the funs the purge in progress made uncallable? If so,
+// `pid` (which called it) is recorded: it suspends itself, and the purge
+// resumes it when it completes or aborts.
+bool code_purge_fun_pending(const FunEntry* fe, Term pid);
 
 // Whether process p (not running: its state saved, or the caller itself
 // with pc = nullptr) runs or will return into old code of `module`.

@@ -75,6 +75,19 @@ class Collector {
   void copy_literal(Term* slot, Term t, const Term* ptr);
   void scan(Term* from, Term*& to_top);
   void resize_young(size_t need, Term* x, unsigned live);
+
+ public:
+  void relocate(size_t want, Term* x, unsigned live);
+  // After a major collection: a heap of just the live data and the stack,
+  // plus a few words (erlang:hibernate/3, as the reference sizes it).
+  void shrink_to_fit(Term* x, unsigned live) {
+    size_t want = size_t(p_->htop - p_->heap) + size_t(p_->hend - p_->stop) + HIBERNATE_SLACK;
+    if (want < p_->heap_sz) relocate(want, x, live);
+    p_->heap_grow = false;
+  }
+  static constexpr size_t HIBERNATE_SLACK = 2;
+
+ private:
   void sweep_off_heap(OffHeap& list, OffHeap& out);
 
   Process* p_;
@@ -383,6 +396,15 @@ void Collector::resize_young(size_t need, Term* x, unsigned live) {
     want = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted);
     if (want >= p->heap_sz) return;
   }
+  relocate(want, x, live);
+}
+
+// Moves the heap and stack to a block of `want` words (at least what they
+// use): every pointer into the block is shifted.
+void Collector::relocate(size_t want, Term* x, unsigned live) {
+  Process* p = p_;
+  size_t used = size_t(p->htop - p->heap);
+  size_t stack = size_t(p->hend - p->stop);
   Term* block = static_cast<Term*>(std::malloc(want * sizeof(Term)));
   if (!block) {
     if (want > p->heap_sz) throw std::bad_alloc();
@@ -438,13 +460,9 @@ static void check_heap_limit(Process* p) {
   if (!p->max_heap_size) return;
   size_t total = p->heap_sz + size_t(p->old_hend - p->old_heap) + p->mbuf_words;
   if (total <= p->max_heap_size) return;
-  if (p->max_heap_error_logger) {
-    std::string pid = term_to_text(p->id);
-    std::fprintf(stderr,
-                 "=ERROR REPORT====\n     Process:          %s\n     Context:          maximum heap size reached\n"
-                 "     Max Heap Size:    %zu\n     Total Heap Size:  %zu\n     Kill:             %s\n\n",
-                 pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false");
-  }
+  // The report is sent when the process next stops running (building it
+  // here would take heap words the collection just made room for).
+  if (p->max_heap_error_logger) p->heap_limit_report = total;
   if (p->max_heap_kill) p->heap_limit_hit = true;
 }
 
@@ -454,7 +472,16 @@ static size_t words_in_use(const Process* p) {
   return size_t(p->htop - p->heap) + p->mbuf_words + size_t(p->old_htop - p->old_heap);
 }
 
+// Collections are disabled (erts_debug gc_state): the heap only moves to a
+// bigger block with room for `need` more words.
+static void grow_without_collecting(Process* p, size_t need, Term* x, unsigned live) {
+  size_t used = size_t(p->htop - p->heap) + size_t(p->hend - p->stop);
+  if (size_t(p->stop - p->htop) >= need) return;
+  Collector(p, false).relocate(next_heap_size(std::max(used + need + 1, p->heap_sz + 1)), x, live);
+}
+
 void gc_collect(Process* p, size_t need, Term* x, unsigned live) {
+  if (p->gc_disabled) return grow_without_collecting(p, need, x, live);
   bool major = p->gen_gcs >= p->max_gen_gcs;
   if (!major && p->old_heap) {
     size_t mature = size_t(p->high_water - p->heap);
@@ -477,6 +504,10 @@ void gc_copy_literals(Process* p, const LiteralRanges* lits, Term* x, unsigned l
 }
 
 void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
+  if (p->gc_disabled) {
+    if (size_t(p->stop - p->htop) < need) grow_without_collecting(p, need, x, live);
+    return;
+  }
   size_t before = words_in_use(p);
   bool traced = trace_flags_of(p) & TF_GC;
   if (traced) trace_gc(p, true, false, 0);
@@ -484,6 +515,15 @@ void gc_collect_major(Process* p, size_t need, Term* x, unsigned live) {
   stats_gc_done(before, words_in_use(p));
   if (traced) trace_gc(p, true, true, before - std::min(before, words_in_use(p)));
   check_heap_limit(p);
+}
+
+void gc_collect_hibernate(Process* p, Term* x, unsigned live) {
+  if (p->gc_disabled) return;
+  size_t before = words_in_use(p);
+  Collector c(p, true);
+  c.run(0, x, live);
+  c.shrink_to_fit(x, live);
+  stats_gc_done(before, words_in_use(p));
 }
 
 }  // namespace bvm

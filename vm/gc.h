@@ -28,6 +28,9 @@ void gc_collect_major(Process* p, size_t need, Term* x, unsigned live);
 // sharing, so that p no longer refers to them.
 class LiteralRanges;
 void gc_copy_literals(Process* p, const LiteralRanges* lits, Term* x, unsigned live);
+// A major collection that leaves a heap of just the live data and the
+// stack (erlang:hibernate/3); it ignores min_heap_size, as the reference.
+void gc_collect_hibernate(Process* p, Term* x, unsigned live);
 
 // After a BIF returned: have its allocations in heap fragments grown big
 // enough that a collection should merge them now (else they pile up)?

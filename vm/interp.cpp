@@ -463,6 +463,7 @@ do_call_fun: {
       SWAPOUT();
       target = resolve_unloaded_fun(p, fun, x, unsigned(arity));
       if (!target) goto save_trace;
+      if (p->suspend_count) FCALLS = 0;  // suspended (pending purge): stop at the call
     }
   } else if (is_boxed(fun) && header_sub(boxed_header(fun)) == Sub::Export) {
     const Export* e = export_fun_entry(fun);
@@ -815,6 +816,11 @@ L_loop_rec: {
       SWAPOUT();
       p->i = I;
       if (process_handle_signals(p) == SignalResult::Exit) return RunResult::Exit;
+      if (p->suspend_count) {  // suspended: stop here, resume at this receive
+        p->arity = 0;
+        p->fcalls = FCALLS;
+        return RunResult::Yield;
+      }
       m = *p->msg_save;
     }
     if (!m) JUMP(I[1]);
@@ -1114,7 +1120,7 @@ yield_now:
     p->stop[0] = reinterpret_cast<Term>(normal_exit_code());
     p->hibernated = true;
     p->msg_save = &p->msg_first;
-    gc_collect_major(p, 0, p->arg_reg, p->arity);
+    gc_collect_hibernate(p, p->arg_reg, p->arity);
     p->reductions += uint64_t(CONTEXT_REDS - FCALLS);
     return p->msg_first ? RunResult::Yield : RunResult::Wait;
   }

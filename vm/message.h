@@ -28,6 +28,8 @@ enum class SigKind : uint8_t {
   MonitorDown,  // a monitored process exited: ref, term = reason, aux = item
   AliasMessage, // a message sent to the alias `ref`: term = the message
   Request,      // run `fn` in the receiver (process_info, is_process_alive...)
+  Suspend,      // from suspends the receiver (one more level)
+  Resume,       // from releases its suspend level
   Timeout,      // the receive timer numbered ref.n[0] expired
 };
 
@@ -45,6 +47,8 @@ struct Message {
   Term aux = NON_VALUE;
   RefNumbers ref;
   RequestFn fn = nullptr;
+  uint8_t task_prio = PRIO_COUNT;  // a system task (Request) runs at this priority
+  uint8_t sched_prio = PRIO_COUNT; // the receiver is scheduled at least at this priority to act on it
   bool in_frag_block = false;  // allocated in front of its fragment `frag`
   bool frag_merged = false;    // a collection copied frag's data into the heap:
                                // the block only holds this node now

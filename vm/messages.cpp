@@ -69,6 +69,7 @@ void message_remove_current(Process* p) {
   if (p->msg_last == &m->next) p->msg_last = p->msg_save;
   markers_follow(p, m, p->msg_save);
   p->msg_len--;
+  p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   message_consume(p, m);
   p->msg_save = &p->msg_first;
 }
@@ -110,6 +111,7 @@ void message_unlink(Process* p, Message** link) {
   if (p->msg_save == &dead->next) p->msg_save = link;
   markers_follow(p, dead, link);
   p->msg_len--;
+  p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   message_free(dead);
 }
 

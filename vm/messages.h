@@ -18,6 +18,11 @@ bool message_remove_first(Process* p, Pred pred);
 constexpr size_t SMALL_MESSAGE = 64;
 void message_to_heap(Process* p, struct Message* m);
 
+// The next receive starts after the messages queued now: for a BIF whose
+// caller then waits for the answer to a request it just sent (no message
+// already queued can be that answer), as the reference's BIFs do.
+inline void message_save_end(Process* p) { p->msg_save = p->msg_last; }
+
 // Unlinks and frees the message *link points to.
 void message_unlink(Process* p, struct Message** link);
 

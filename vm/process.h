@@ -129,8 +129,14 @@ struct Process {
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
   bool heap_grow = false;         // a major collection left the heap over 3/4 full: grow at the next one
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
+  size_t heap_limit_report = 0;   // ...and it is to be reported (the total heap size found)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
   bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
+  // erts_debug:set_internal_state(gc_state, false): no collections (the
+  // heap grows instead); answers to collection requests wait until it is
+  // enabled again (each: the requester and the prepared answer).
+  bool gc_disabled = false;
+  std::vector<std::pair<Term, Message*>> gc_waiting;
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction
@@ -148,12 +154,31 @@ struct Process {
   bool off_heap_msgq = false;  // message_queue_data (recorded; queues are always off-heap)
   bool sensitive = false;
   bool system_process = false;  // spawned by erts_internal:spawn_system_process/3
+  bool ms_blocker = false;      // has blocked multi-scheduling (released when it exits)
   // process_flag(monitor_nodes, _) subscriptions: (option set, count).
   // Nodes never come up or go down without distribution; the counts are
   // kept as the reference keeps them.
   std::unique_ptr<std::vector<std::pair<uint8_t, uint32_t>>> node_monitors;
   std::atomic<ProcState> state{ProcState::Runnable};
   std::atomic<uint8_t> prio{PRIO_NORMAL};
+  // A system task of a higher priority than `prio` waits in its signal
+  // queue: it is scheduled at this priority until it acts on its signals
+  // (PRIO_COUNT: none). Lowered by senders, reset by the process.
+  std::atomic<uint8_t> sys_prio{PRIO_COUNT};
+  // The run queue holding it while Runnable (written under that
+  // scheduler's rq_lock), and the priority queue it is in.
+  std::atomic<Scheduler*> rq_owner{nullptr};
+  uint8_t rq_prio = PRIO_NORMAL;
+  unsigned sys_normal_picks = 0;  // system tasks: low runs once per 8 normal
+  // ---- suspension (erlang:suspend_process/2): suspend levels held on
+  // this process (one per suspending process), and the processes this one
+  // suspends with its count for each.
+  uint32_t suspend_count = 0;
+  struct SuspendEntry {
+    Term pid;
+    uint64_t count;
+  };
+  std::vector<SuspendEntry> suspending;
   ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
   Term initial_mfa[3] = {NON_VALUE, NON_VALUE, NON_VALUE};
   // The function running (module, name, arity), for process_info and traces.
@@ -186,6 +211,12 @@ struct Process {
   Message** msg_last = &msg_first;
   Message** msg_save = &msg_first;  // loop_rec position
   size_t msg_len = 0;
+  // The queue length as other processes see it (process_info
+  // message_queue_len, read without asking the process): messages in the
+  // private queue and in the batch of signals being acted on (written by
+  // the owner only), plus messages still incoming (counted under sig_lock).
+  std::atomic<size_t> msgq_len_shared{0};
+  size_t incoming_msgs = 0;  // under sig_lock
 
   // Receive markers (recv_marker_*), made on first use. See vm/messages.h.
   struct RecvMarkers* markers = nullptr;
@@ -226,6 +257,11 @@ struct Process {
   int64_t timeout_at_us = 0;   // monotonic microseconds
   uint32_t timer_gen = 0;      // numbers the armed timeouts
   uint64_t recv_timer = 0;     // the timer service's id, 0 if none
+  // erlang timers sent to this pid (start_timer/send_after): cancelled
+  // when it exits, as the reference. Under sig_lock; entries of timers
+  // that went off are dropped now and then.
+  std::vector<RefNumbers> dest_timers;
+  size_t dest_timers_pruned = 0;  // size after the last pruning
 
   // Allocates `n` words for a term; never collects. Uses a heap fragment
   // when the heap is full.

@@ -1,6 +1,8 @@
 #include "vm/scheduler.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <new>
 #include <vector>
 
@@ -9,6 +11,8 @@
 #include "vm/interp.h"
 #include "vm/literal_release.h"
 #include "vm/signals.h"
+#include "vm/system_logger.h"
+#include "vm/term_print.h"
 #include "vm/timers.h"
 #include "vm/trace.h"
 #include "vm/vm.h"
@@ -23,6 +27,54 @@ constexpr unsigned SPIN_ROUNDS = 4000;  // pause instructions: some tens of micr
 std::vector<Scheduler*> g_scheds;
 std::atomic<int> g_sleeping{0};
 thread_local Scheduler* t_current = nullptr;
+
+// Which schedulers take work: those up to schedulers_online, and only the
+// first while multi-scheduling is blocked. Changed under g_ms_mutex.
+std::atomic<unsigned> g_online{1};
+std::atomic<bool> g_ms_blocked{false};
+std::mutex g_ms_mutex;
+struct Blocker {
+  Term pid;
+  unsigned full;    // system_flag(multi_scheduling, block) calls not undone
+  unsigned normal;  // ... block_normal
+};
+std::vector<Blocker> g_blockers;  // under g_ms_mutex
+
+bool active(const Scheduler* s) {
+  if (s->id == 1) return true;
+  if (g_ms_blocked.load(std::memory_order_acquire)) return false;
+  return s->id <= g_online.load(std::memory_order_acquire);
+}
+
+// Where work meant for s goes when s does not take work.
+Scheduler* active_or_first(Scheduler* s) { return active(s) ? s : g_scheds[0]; }
+
+// The queue a runnable process goes to: its priority, or that of a system
+// task waiting in its signal queue if higher.
+unsigned queue_prio(const Process* p) {
+  unsigned prio = p->prio.load(std::memory_order_relaxed);
+  unsigned sys = p->sys_prio.load(std::memory_order_seq_cst);
+  return sys < prio ? sys : prio;
+}
+
+// Appends p to s's queue for its priority (s->rq_lock held). A sender
+// raising sys_prio meanwhile either finds p queued (rq_owner, then moves
+// it) or is seen by the second look here: both sides store, then load,
+// sequentially consistent.
+void push_locked(Scheduler* s, Process* p) {
+  unsigned prio = queue_prio(p);
+  s->rq[prio].push_back(p);
+  p->rq_owner.store(s, std::memory_order_seq_cst);
+  unsigned again = queue_prio(p);
+  if (again < prio) {
+    s->rq[prio].pop_back();
+    s->rq[again].push_back(p);
+    prio = again;
+  }
+  p->rq_prio = uint8_t(prio);
+  s->rq_len++;
+  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+}
 
 // Takes the next process from s's queues (s->rq_lock held).
 Process* pop_locked(Scheduler* s) {
@@ -39,6 +91,7 @@ Process* pop_locked(Scheduler* s) {
   }
   Process* p = q->front();
   q->pop_front();
+  p->rq_owner.store(nullptr, std::memory_order_relaxed);
   s->rq_len--;
   s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
   return p;
@@ -48,6 +101,7 @@ Process* pop_locked(Scheduler* s) {
 // `min_len`. An idle scheduler asks for two (the owner will get to a single
 // waiting process soon); one invited by a busy owner takes one.
 Process* steal(Scheduler* self, size_t min_len) {
+  if (!active(self)) return nullptr;
   size_t n = g_scheds.size();
   for (size_t k = 1; k < n; k++) {
     Scheduler* v = g_scheds[(self->id - 1 + k) % n];
@@ -61,7 +115,7 @@ Process* steal(Scheduler* self, size_t min_len) {
 
 void wake_sleeper(Scheduler* except) {
   for (Scheduler* s : g_scheds) {
-    if (s == except) continue;
+    if (s == except || !active(s)) continue;
     std::lock_guard<std::mutex> lock(s->rq_lock);
     if (s->sleeping && !s->woken) {
       s->woken = true;
@@ -94,10 +148,43 @@ int64_t scheduler_clock_ns() {
 
 namespace {
 
+// s takes no work now (schedulers_online, multi-scheduling blocked): its
+// queued processes go to the first scheduler, and it sleeps until it takes
+// work again.
+void park_inactive(Scheduler* s) {
+  std::vector<Process*> moved;
+  {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    for (auto& q : s->rq) {
+      for (Process* p : q) {
+        p->rq_owner.store(nullptr, std::memory_order_relaxed);
+        moved.push_back(p);
+      }
+      q.clear();
+    }
+    s->rq_len = 0;
+    s->rq_len_hint.store(0, std::memory_order_relaxed);
+  }
+  for (Process* p : moved) {
+    p->scheduler = g_scheds[0];
+    scheduler_enqueue(p);
+  }
+  idle_begin(s);
+  std::unique_lock<std::mutex> lock(s->rq_lock);
+  s->sleeping = true;
+  s->rq_cv.wait(lock, [s] { return active(s) || s->rq_len; });
+  s->sleeping = false;
+  s->woken = false;
+}
+
 // Blocks until there is a process to run.
 Process* next_process(Scheduler* s) {
   bool invited = false;  // a busy scheduler woke us to take some of its work
   for (;;) {
+    if (!active(s)) {
+      park_inactive(s);
+      continue;
+    }
     {
       std::lock_guard<std::mutex> lock(s->rq_lock);
       if (Process* p = pop_locked(s)) return idle_end(s, p);
@@ -142,12 +229,59 @@ Process* next_process(Scheduler* s) {
   }
 }
 
+// The error report of a process whose heap outgrew max_heap_size, as the
+// reference words it (p is switched out: its heap may be allocated on).
+void max_heap_report(Process* p) {
+  size_t total = p->heap_limit_report;
+  p->heap_limit_report = 0;
+  auto cons = [p](Term h, Term t) {
+    Term* hp = p->halloc(2);
+    hp[0] = h;
+    hp[1] = t;
+    return make_list(hp);
+  };
+  Term args = cons(NIL, NIL);  // GC info: not kept here
+  args = cons(make_small(SWord(p->msg_len)), args);
+  args = cons(am::true_, args);
+  args = cons(p->max_heap_kill ? am::true_ : am::false_, args);
+  args = cons(make_small(SWord(total)), args);
+  args = cons(make_small(SWord(p->max_heap_size)), args);
+  args = cons(p->id, args);
+  std::string pid = term_to_text(p->id);
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "     Process:            %s \n     Context:            maximum heap size reached\n"
+                "     Max Heap Size:      %zu\n     Total Heap Size:    %zu\n     Kill:               %s\n"
+                "     Error Logger:       true\n     Message Queue Len:  %zu\n     GC Info:            []\n",
+                pid.c_str(), p->max_heap_size, total, p->max_heap_kill ? "true" : "false", p->msg_len);
+  system_logger_error(p,
+                      "     Process:            ~p ~n     Context:            maximum heap size reached~n"
+                      "     Max Heap Size:      ~p~n     Total Heap Size:    ~p~n     Kill:               ~p~n"
+                      "     Error Logger:       ~p~n     Message Queue Len:  ~p~n     GC Info:            ~p~n",
+                      args, text);
+}
+
 void put_back(Scheduler* s, Process* p) {
   p->state.store(ProcState::Runnable, std::memory_order_relaxed);
+  if (!active(s)) {
+    p->scheduler = s = g_scheds[0];
+  }
   std::lock_guard<std::mutex> lock(s->rq_lock);
-  s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
-  s->rq_len++;
-  s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+  push_locked(s, p);
+}
+
+// A suspended process (erlang:suspend_process/2) runs no code: it waits,
+// woken only to act on its signals, until its last suspend level goes.
+void park_suspended(Scheduler* s, Process* p) {
+  p->status_hint = ProcState::Waiting;
+  {
+    std::lock_guard<SpinLock> lock(p->sig_lock);
+    if (!p->sig_in_first) {
+      p->state.store(ProcState::Waiting, std::memory_order_relaxed);
+      return;
+    }
+  }
+  put_back(s, p);  // signals arrived meanwhile
 }
 
 // Runs p for a slice; true if it used the whole slice (and others may be
@@ -155,7 +289,7 @@ void put_back(Scheduler* s, Process* p) {
 bool run_one(Scheduler* s, Process* p) {
   p->scheduler = s;
   p->state.store(ProcState::Running, std::memory_order_relaxed);
-  if (trace_flags_of(p) & TF_SCHED) trace_sched(p, atom_put("in"));
+  bool elevated = p->rq_prio < p->prio.load(std::memory_order_relaxed);
   if (signals_pending(p) && process_handle_signals(p) == SignalResult::Exit) {
     process_terminate(p);
     return false;
@@ -163,6 +297,17 @@ bool run_one(Scheduler* s, Process* p) {
   // Copy requests of the literal area collector are carried out where the
   // registers are known: here, and when the process stops running.
   if (literal_copy_pending(p)) literal_copy_run(p, p->arg_reg, p->arity);
+  if (p->suspend_count) {
+    park_suspended(s, p);
+    return false;
+  }
+  if (elevated) {
+    // Scheduled above its priority for system tasks, now done: its own
+    // code waits for its own turn.
+    put_back(s, p);
+    return false;
+  }
+  if (trace_flags_of(p) & TF_SCHED) trace_sched(p, atom_put("in"));
   RunResult result;
   try {
     result = interp_run(s, p);
@@ -173,6 +318,7 @@ bool run_one(Scheduler* s, Process* p) {
     p->exit_reason = am::system_limit;
     result = RunResult::Exit;
   }
+  if (p->heap_limit_report) max_heap_report(p);
   stats_switched_out(p, result == RunResult::Exit);  // erlang:statistics/1
   if (trace_flags_of(p) & TF_SCHED) {
     if (result != RunResult::Exit) trace_sched(p, atom_put("out"));
@@ -187,6 +333,10 @@ bool run_one(Scheduler* s, Process* p) {
         return false;
       }
       if (literal_copy_pending(p)) literal_copy_run(p, p->arg_reg, p->arity);
+      if (p->suspend_count) {
+        park_suspended(s, p);
+        return false;
+      }
       p->status_hint = ProcState::Runnable;
       put_back(s, p);
       return true;
@@ -220,7 +370,7 @@ void balance(Scheduler* s) {
   Scheduler* target = nullptr;
   size_t least = mine;
   for (Scheduler* o : g_scheds) {
-    if (o == s) continue;
+    if (o == s || !active(o)) continue;
     size_t load = o->rq_len_hint.load(std::memory_order_relaxed) + (o->busy.load(std::memory_order_relaxed) ? 1 : 0);
     if (load + 2 <= least) {
       least = load;
@@ -235,6 +385,7 @@ void balance(Scheduler* s) {
       if (!s->rq[prio].empty()) {
         p = s->rq[prio].back();
         s->rq[prio].pop_back();
+        p->rq_owner.store(nullptr, std::memory_order_relaxed);
       }
     }
     if (!p) return;
@@ -277,6 +428,7 @@ void scheduler_main(Scheduler* s) {
 void schedulers_create(unsigned n) {
   if (n < 1) n = 1;
   if (n > MAX_SCHEDULERS) n = MAX_SCHEDULERS;
+  g_online.store(n);
   for (unsigned i = 0; i < n; i++) {
     auto* s = new Scheduler();
     s->id = i + 1;
@@ -297,17 +449,149 @@ void schedulers_start() {
 Scheduler* current_scheduler() { return t_current; }
 
 void scheduler_enqueue(Process* p) {
-  Scheduler* s = p->scheduler ? p->scheduler : t_current ? t_current : g_scheds[0];
+  Scheduler* s = active_or_first(p->scheduler ? p->scheduler : t_current ? t_current : g_scheds[0]);
   bool wake_owner;
   {
     std::lock_guard<std::mutex> lock(s->rq_lock);
-    s->rq[p->prio.load(std::memory_order_relaxed)].push_back(p);
-    s->rq_len++;
-    s->rq_len_hint.store(s->rq_len, std::memory_order_relaxed);
+    push_locked(s, p);
     wake_owner = s->sleeping && !s->woken;
     if (wake_owner) s->woken = true;
   }
   if (wake_owner) s->rq_cv.notify_one();
+}
+
+// ---- schedulers online, multi-scheduling blocks
+
+namespace {
+
+// Wakes every scheduler that may have parked (it looks whether it takes
+// work again).
+void wake_all() {
+  for (Scheduler* s : g_scheds) {
+    std::lock_guard<std::mutex> lock(s->rq_lock);
+    s->woken = true;
+    s->rq_cv.notify_one();
+  }
+}
+
+// After taking schedulers out of use: waits (a little, bounded) for those
+// running a process to finish their slice, so that on return they run
+// nothing more (as the reference's blocking is synchronous).
+void wait_for_inactive_to_stop() {
+  Scheduler* me = current_scheduler();
+  for (int round = 0; round < 2000; round++) {
+    bool busy = false;
+    for (Scheduler* s : g_scheds)
+      if (s != me && !active(s) && s->busy.load(std::memory_order_acquire)) busy = true;
+    if (!busy) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+Term ms_state_locked() {
+  bool full = false, normal = false;
+  for (const Blocker& b : g_blockers) {
+    if (b.full) full = true;
+    if (b.normal) normal = true;
+  }
+  if (full) return atom_put("blocked");
+  if (normal) return atom_put("blocked_normal");
+  return atom_put("enabled");  // (the reference has dirty schedulers besides, even with +S 1)
+}
+
+void update_blocked_locked() {
+  bool blocked = false;
+  for (const Blocker& b : g_blockers)
+    if (b.full || b.normal) blocked = true;
+  g_ms_blocked.store(blocked && g_scheds.size() > 1, std::memory_order_release);
+}
+
+}  // namespace
+
+unsigned schedulers_online() { return g_online.load(std::memory_order_acquire); }
+
+unsigned schedulers_set_online(unsigned n) {
+  unsigned old;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    old = g_online.exchange(n, std::memory_order_acq_rel);
+  }
+  if (n > old) wake_all();
+  else if (n < old) wait_for_inactive_to_stop();
+  return old;
+}
+
+Term scheduler_multi_scheduling(Term pid, bool block, bool normal) {
+  Term state;
+  bool blocked_now;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    auto it = std::find_if(g_blockers.begin(), g_blockers.end(), [&](const Blocker& b) { return b.pid == pid; });
+    if (block) {
+      if (it == g_blockers.end()) it = g_blockers.insert(g_blockers.end(), Blocker{pid, 0, 0});
+      (normal ? it->normal : it->full)++;
+    } else if (it != g_blockers.end()) {
+      unsigned& c = normal ? it->normal : it->full;
+      if (c) c--;
+      if (!it->full && !it->normal) g_blockers.erase(it);
+    }
+    bool was = g_ms_blocked.load(std::memory_order_relaxed);
+    update_blocked_locked();
+    blocked_now = g_ms_blocked.load(std::memory_order_relaxed);
+    state = ms_state_locked();
+    if (was && !blocked_now) {
+      // unblocked: the others take work again (woken below)
+    }
+  }
+  if (blocked_now) wait_for_inactive_to_stop();
+  else wake_all();
+  return state;
+}
+
+Term scheduler_multi_scheduling_state() {
+  std::lock_guard<std::mutex> lock(g_ms_mutex);
+  return ms_state_locked();
+}
+
+std::vector<Term> scheduler_blockers(bool normal) {
+  std::vector<Term> v;
+  if (g_scheds.size() == 1) return v;  // as the reference: none listed
+  std::lock_guard<std::mutex> lock(g_ms_mutex);
+  for (const Blocker& b : g_blockers)
+    if (normal ? b.normal : b.full) v.push_back(b.pid);
+  return v;
+}
+
+void scheduler_release_blocks(Term pid) {
+  bool unblocked = false;
+  {
+    std::lock_guard<std::mutex> lock(g_ms_mutex);
+    auto it = std::find_if(g_blockers.begin(), g_blockers.end(), [&](const Blocker& b) { return b.pid == pid; });
+    if (it == g_blockers.end()) return;
+    g_blockers.erase(it);
+    bool was = g_ms_blocked.load(std::memory_order_relaxed);
+    update_blocked_locked();
+    unblocked = was && !g_ms_blocked.load(std::memory_order_relaxed);
+  }
+  if (unblocked) wake_all();
+}
+
+void scheduler_elevate(Process* p) {
+  Scheduler* s = p->rq_owner.load(std::memory_order_seq_cst);
+  if (!s) return;  // running or being queued (it looks at sys_prio then) or waiting
+  std::lock_guard<std::mutex> lock(s->rq_lock);
+  if (p->rq_owner.load(std::memory_order_relaxed) != s) return;
+  unsigned want = queue_prio(p);
+  if (want >= p->rq_prio) return;
+  auto& q = s->rq[p->rq_prio];
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    if (*it == p) {
+      q.erase(it);
+      s->rq[want].push_back(p);
+      p->rq_prio = uint8_t(want);
+      return;
+    }
+  }
 }
 
 }  // namespace bvm

@@ -26,6 +26,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "vm/process.h"
 
@@ -74,5 +75,24 @@ Scheduler* current_scheduler();
 // Puts a Runnable process on a run queue (p->scheduler's, else this
 // thread's, else the first) and wakes a scheduler if needed.
 void scheduler_enqueue(Process* p);
+// ---- schedulers online and multi-scheduling blocks. Schedulers above
+// schedulers_online, and all but the first while multi-scheduling is
+// blocked, take no work: their queued processes move to the first
+// scheduler and they sleep. Timers are not per scheduler here, so nothing
+// else moves.
+unsigned schedulers_online();
+// Sets it (1..scheduler_count()); returns the previous value.
+unsigned schedulers_set_online(unsigned n);
+// system_flag(multi_scheduling, block | unblock | block_normal |
+// unblock_normal) for process `pid`; returns the state after it. Each
+// block by a process counts; its blocks end when it exits.
+Term scheduler_multi_scheduling(Term pid, bool block, bool normal);
+Term scheduler_multi_scheduling_state();  // enabled | blocked | blocked_normal | disabled
+std::vector<Term> scheduler_blockers(bool normal);
+void scheduler_release_blocks(Term pid);
+
+// p->sys_prio was raised: a runnable p waiting in a lower priority queue
+// moves to the higher one.
+void scheduler_elevate(Process* p);
 
 }  // namespace bvm

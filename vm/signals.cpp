@@ -95,11 +95,19 @@ Message* signal_new(SigKind kind, Term from, Term term, Term aux) {
 
 bool signal_deliver(Process* p, Message* m) {
   bool wake = false;
+  bool elevate = false;
+  unsigned task_prio = m->sched_prio;
   {
     std::lock_guard<SpinLock> lock(p->sig_lock);
     if (p->state.load(std::memory_order_relaxed) == ProcState::Exited) {
       // Dropped: the receiver is gone.
     } else {
+      if (task_prio < p->sys_prio.load(std::memory_order_relaxed) &&
+          task_prio < p->prio.load(std::memory_order_relaxed)) {
+        p->sys_prio.store(uint8_t(task_prio), std::memory_order_seq_cst);
+        elevate = true;  // (if it is queued: see scheduler_elevate)
+      }
+      if (m->kind == SigKind::Message) p->incoming_msgs++;
       *p->sig_in_last = m;
       p->sig_in_last = &m->next;
       p->sig_pending.store(true, std::memory_order_release);
@@ -115,6 +123,7 @@ bool signal_deliver(Process* p, Message* m) {
     return false;
   }
   if (wake) scheduler_enqueue(p);
+  else if (elevate) scheduler_elevate(p);
   return true;
 }
 
@@ -217,6 +226,12 @@ static RefNumbers new_alias_numbers() {
   return r;
 }
 
+RefNumbers alias_numbers_create(Process* self, AliasMode mode) {
+  RefNumbers r = new_alias_numbers();
+  alias_add(self, r, mode);
+  return r;
+}
+
 Term alias_create(Process* self, AliasMode mode) {
   RefNumbers r = new_alias_numbers();
   alias_add(self, r, mode);
@@ -267,6 +282,15 @@ Term monitor_process(Process* self, Term target, Term name, Term tag, const Alia
   return make_ref_term(self, r);
 }
 
+Term monitor_down_now(Process* self, Term type, Term item, Term tag, Term reason, const AliasMode* alias) {
+  RefNumbers r = alias ? new_alias_numbers() : new_ref_numbers();
+  if (alias && *alias == AliasMode::Explicit) alias_add(self, r, *alias);
+  Term ref = make_ref_term(self, r);
+  Term down = make_tuple(self, {tag, ref, type, item, reason});
+  signal_send(self->id, signal_new(SigKind::Message, self->id, down));
+  return ref;
+}
+
 // A monitor of self's ended (demonitor or 'DOWN'): an alias made with it
 // in a demonitor mode ends too.
 static void monitor_ended(Process* self, const RefNumbers& r) {
@@ -296,6 +320,9 @@ bool send_request(Process* self, Term to, RequestFn fn, const RefNumbers& ref, T
   Message* s = signal_new(SigKind::Request, self->id, payload);
   s->ref = ref;
   s->fn = fn;
+  // A receiver of lower priority than the requester acts on it at the
+  // requester's priority (no priority inversion), as the reference.
+  s->sched_prio = self->prio.load(std::memory_order_relaxed);
   return signal_send(to, s);
 }
 
@@ -310,6 +337,10 @@ namespace {
 
 Message* take_incoming(Process* p) {
   std::lock_guard<SpinLock> lock(p->sig_lock);
+  p->sys_prio.store(PRIO_COUNT, std::memory_order_relaxed);
+  p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) + p->incoming_msgs,
+                           std::memory_order_relaxed);
+  p->incoming_msgs = 0;
   Message* list = p->sig_in_first;
   p->sig_in_first = nullptr;
   p->sig_in_last = &p->sig_in_first;
@@ -320,6 +351,8 @@ Message* take_incoming(Process* p) {
 // Appends m (a message whose term may point into m->frag) to the private queue.
 void enqueue_private(Process* p, Message* m) {
   if (trace_flags_of(p) & TF_RECEIVE) trace_receive(p, m->term);
+  if (m->kind != SigKind::Message)  // (messages were counted when taken in)
+    p->msgq_len_shared.store(p->msgq_len_shared.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   m->kind = SigKind::Message;
   m->next = nullptr;
   *p->msg_last = m;
@@ -430,6 +463,12 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
     case SigKind::Request:
       m->fn(p, m, true);
       break;
+    case SigKind::Suspend:
+      p->suspend_count++;
+      break;
+    case SigKind::Resume:
+      if (p->suspend_count) p->suspend_count--;
+      break;
     case SigKind::Timeout:
       if (p->timeout_armed && m->ref.n[0] == p->timer_gen) {
         p->timed_out = true;
@@ -444,17 +483,70 @@ bool handle_one(Process* p, Message* m, bool* got_message) {
 
 }  // namespace
 
+// System tasks (requests with a priority) taken in one batch run after the
+// batch, by priority: max, high, then normal with one low after every 8
+// normal ones while both wait (as the reference interleaves them).
+namespace {
+
+struct TaskQueues {
+  Message* first[PRIO_COUNT] = {};
+  Message** last[PRIO_COUNT];
+  TaskQueues() {
+    for (unsigned i = 0; i < PRIO_COUNT; i++) last[i] = &first[i];
+  }
+  bool empty() const { return !first[0] && !first[1] && !first[2] && !first[3]; }
+  void push(Message* m) {
+    *last[m->task_prio] = m;
+    last[m->task_prio] = &m->next;
+  }
+  Message* pop(unsigned prio) {
+    Message* m = first[prio];
+    first[prio] = m->next;
+    if (!first[prio]) last[prio] = &first[prio];
+    m->next = nullptr;
+    return m;
+  }
+  Message* next(Process* p) {
+    if (first[PRIO_MAX]) return pop(PRIO_MAX);
+    if (first[PRIO_HIGH]) return pop(PRIO_HIGH);
+    if (first[PRIO_NORMAL] && first[PRIO_LOW]) {
+      if (++p->sys_normal_picks <= 8) return pop(PRIO_NORMAL);
+      p->sys_normal_picks = 0;
+      return pop(PRIO_LOW);
+    }
+    p->sys_normal_picks = 0;
+    if (first[PRIO_NORMAL]) return pop(PRIO_NORMAL);
+    return first[PRIO_LOW] ? pop(PRIO_LOW) : nullptr;
+  }
+};
+
+}  // namespace
+
 SignalResult process_handle_signals(Process* p) {
   Message* list = take_incoming(p);
   bool got = false;
+  TaskQueues tasks;
   while (list) {
     Message* m = list;
     list = m->next;
     m->next = nullptr;
+    if (m->kind == SigKind::Request && m->task_prio < PRIO_COUNT) {
+      tasks.push(m);
+      continue;
+    }
     if (handle_one(p, m, &got)) {
       p->sig_rest = list;
+      // Tasks taken before it died are answered as for a dead process.
+      while (Message* t = tasks.next(p)) {
+        t->fn(p, t, false);
+        message_free(t);
+      }
       return SignalResult::Exit;
     }
+  }
+  while (Message* t = tasks.next(p)) {
+    t->fn(p, t, true);
+    message_free(t);
   }
   return got ? SignalResult::Messages : SignalResult::Nothing;
 }
@@ -523,6 +615,9 @@ void process_terminate(Process* p) {
     timer_cancel_receive(p->recv_timer);
     p->recv_timer = 0;
   }
+  // Timers sent to it go with it (no one adds any once it is Exited).
+  for (const RefNumbers& r : p->dest_timers) timer_cancel(r);
+  p->dest_timers.clear();
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
   if (trace_flags_of(p) & TF_PROCS) {
@@ -552,6 +647,13 @@ void process_terminate(Process* p) {
     signal_send(m.other, s);
   }
   p->monitors.clear();
+  if (p->ms_blocker) scheduler_release_blocks(p->id);
+  // Collection requests that waited for collections to be enabled.
+  for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
+  p->gc_waiting.clear();
+  // Its suspend levels on other processes go with it.
+  for (const Process::SuspendEntry& e : p->suspending) signal_send(e.pid, signal_new(SigKind::Resume, p->id, NON_VALUE));
+  p->suspending.clear();
   nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
   // Its references to shared binaries go now, not when its memory does
   // (after the epoch): nothing reads a dead process's heap, and a binary's

@@ -51,12 +51,18 @@ void unlink_from(Process* self, Term other);
 // target that does not exist gets an immediate 'DOWN' with noproc.
 // With `alias`, the reference is also an alias of self with that mode.
 Term monitor_process(Process* self, Term target, Term name, Term tag, const AliasMode* alias = nullptr);
+// A monitor that fires at once: {Tag, Ref, Type, Item, Reason} goes to
+// self's own queue; with `alias`, Ref is an alias (kept only when
+// explicit_unalias). Returns Ref.
+Term monitor_down_now(Process* self, Term type, Term item, Term tag, Term reason, const AliasMode* alias);
 // Removes the monitor; false if it was not active.
 bool demonitor_process(Process* self, Term ref);
 // A message to an alias reference (dropped unless the alias is active).
 void send_alias_message(Process* self, Term alias, Term msg);
 // Creates an alias of `self` with `mode`; returns the reference.
 Term alias_create(Process* self, AliasMode mode);
+// The same, returning the reference's numbers.
+RefNumbers alias_numbers_create(Process* self, AliasMode mode);
 // Deactivates an alias of self; false if it was not active.
 bool alias_remove(Process* self, Term ref);
 // The monitor entry a watched process keeps (owns a copy of a boxed tag).

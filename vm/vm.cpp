@@ -103,10 +103,12 @@ Process* process_spawn(Process* parent, Term module, Term function, Term args, c
       p->links.push_back(parent->id);
     }
     if (opts.monitor) {
-      RefNumbers r = new_ref_numbers();
+      RefNumbers r = opts.monitor_alias ? alias_numbers_create(parent, opts.alias_mode) : new_ref_numbers();
       Term tag = opts.monitor_tag != NON_VALUE ? opts.monitor_tag : atom_put("DOWN");
-      parent->monitors.push_back(MonitorEntry{r, p->id, NON_VALUE, tag});
-      p->monitored_by.push_back(MonitorEntry{r, parent->id, NON_VALUE, tag});
+      // Only the watched side builds the 'DOWN' (it keeps its own copy of
+      // a boxed tag).
+      parent->monitors.push_back(MonitorEntry{r, p->id, NON_VALUE, is_immed(tag) ? tag : NON_VALUE});
+      p->monitored_by.push_back(monitored_by_entry(r, parent->id, NON_VALUE, tag));
       if (monitor_ref) *monitor_ref = make_ref_term(parent, r);
     }
   }

@@ -36,6 +36,8 @@ struct SpawnOpts {
   bool link = false;
   bool monitor = false;
   Term monitor_tag = NON_VALUE;     // {tag, T} in the monitor options
+  bool monitor_alias = false;       // {alias, Mode} in the monitor options
+  AliasMode alias_mode = AliasMode::Explicit;
   uint8_t prio = PRIO_NORMAL;
   size_t min_heap_size = 0;         // 0: default
   size_t min_bin_vheap_size = 0;    // 0: default
