@@ -150,9 +150,9 @@ void terminate(Port* port, Term reason) {
     monitor_entry_free(m);
   }
   port->monitored_by.clear();
-  if (port->io) {
-    port_io_close(port->io, port_free, port);
+  if (PortIo* io = port->io) {
     port->io = nullptr;
+    port_io_close(io, port_free, port);  // may free the port at once (fd ports)
   } else {
     port_free(port);
   }
