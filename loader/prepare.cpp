@@ -125,6 +125,7 @@ class Translator {
   bool fuse_move(const GenOp& g);
   void translate(const GenOp& g);
   void emit_bif(const GenOp& g, bool gc);
+  void emit_call_fun(UWord arity);
   void emit_select_val(const Operand& s, const Operand& fail, const Operand& list);
   void emit_bs_create_bin(const GenOp& g);
   void emit_put_map(const GenOp& g);
@@ -630,6 +631,28 @@ bool Translator::fuse_move(const GenOp& g) {
   return done;
 }
 
+// A fun call; followed by deallocate and return it is a tail call, as in
+// the reference (the compiler has no tail form of call_fun): the frame goes
+// before the call, so a loop through funs runs in constant stack and what
+// only the frame held can be collected.
+void Translator::emit_call_fun(UWord arity) {
+  int64_t line, ret_line;
+  const GenOp* dealloc = peek(&line);
+  if (dealloc && dealloc->op == op::deallocate && line < 0) {
+    UWord frame = u(bf_.opnd(*dealloc, 0)) + 1;
+    const GenOp* ret = peek_after(peeked_at_, &ret_line);
+    if (ret && ret->op == op::return_ && ret_line < 0) {
+      consume_peeked(ret_line);
+      op(I_call_fun_last);
+      w(arity);
+      w(frame);
+      return;
+    }
+  }
+  op(I_call_fun);
+  w(arity);
+}
+
 void Translator::translate(const GenOp& g) {
   auto opnd = [&](unsigned i) -> const Operand& { return bf_.opnd(g, i); };
   switch (g.op) {
@@ -993,8 +1016,7 @@ void Translator::translate(const GenOp& g) {
     case op::build_stacktrace: op(I_build_stacktrace); return;
     case op::raw_raise: op(I_raw_raise); return;
     case op::call_fun:
-      op(I_call_fun);
-      w(u(opnd(0)));
+      emit_call_fun(u(opnd(0)));
       return;
     case op::call_fun2: {
       // call_fun2 Tag Arity Func: the fun must end up in x(Arity).
@@ -1004,8 +1026,7 @@ void Translator::translate(const GenOp& g) {
         Operand xa{OpKind::X, OpKind::X, 0, 0, int64_t(arity)};
         emit_any(F_move, {f, xa});
       }
-      op(I_call_fun);
-      w(arity);
+      emit_call_fun(arity);
       return;
     }
     case op::apply:

@@ -1,6 +1,6 @@
 %% Funs, closures, higher-order functions, apply.
 -module(funs).
--export([main/0, twice/1, mul/2]).
+-export([main/0, twice/1, mul/2, step/2]).
 
 main() ->
     Add = fun(A) -> fun(B) -> A + B end end,
@@ -30,7 +30,16 @@ main() ->
     p(G()),
     p(erlang:fun_info(G, arity)),
     p([H(2) || H <- [fun twice/1, fun(X) -> X - 1 end]]),
+    %% A fun called in tail position is a tail call: a loop of 3,000,000
+    %% fun calls runs in constant stack.
+    Loop = fun(Self, N) -> step(Self, N) end,
+    p(Loop(Loop, 3000000)),
+    {memory, Mem} = process_info(self(), memory),
+    p(Mem < 1000000),
     ok.
+
+step(_F, 0) -> done;
+step(F, N) -> Y = erlang:phash2(N), F(F, N - 1 + Y * 0).
 
 p(T) -> erlang:display(T).
 twice(X) -> 2 * X.
