@@ -273,8 +273,9 @@ Term item_value(Process* t, Term item, bool self) {
   if (k == "suspending") {
     // {Suspendee, ActiveCount, OutstandingCount} for each process it suspends.
     std::vector<Term> v;
-    for (const Process::SuspendEntry& e : t->suspending)
-      v.push_back(make_tuple(t, {e.pid, make_integer(t, int64_t(e.count)), make_small(0)}));
+    if (const ProcessExtra* x = t->extra_if())
+      for (const Process::SuspendEntry& e : x->suspending)
+        v.push_back(make_tuple(t, {e.pid, make_integer(t, int64_t(e.count)), make_small(0)}));
     return list_of(t, v);
   }
   if (k == "catchlevel") {

@@ -212,8 +212,7 @@ static bool node_monitor_key(Term flag, uint8_t* key) {
 // Adds one subscription (on) or drops all of them (off); returns the count
 // before.
 static uint32_t node_monitor_update(Process* p, uint8_t key, bool on) {
-  if (!p->node_monitors) p->node_monitors = std::make_unique<std::vector<std::pair<uint8_t, uint32_t>>>();
-  auto& v = *p->node_monitors;
+  auto& v = p->extra().node_monitors;
   for (auto it = v.begin(); it != v.end(); ++it) {
     if (it->first != key) continue;
     uint32_t before = it->second;
@@ -412,7 +411,7 @@ static void gc_request(Process* receiver, Message* m, bool alive) {
   if (alive && receiver->gc_disabled) {
     // Answered when collections are enabled again.
     Term reply = make_tuple(receiver, {tuple_elem(m->term, 1), tuple_elem(m->term, 2), am::true_});
-    receiver->gc_waiting.emplace_back(m->from, signal_new(SigKind::Message, receiver->id, reply));
+    receiver->extra().gc_waiting.emplace_back(m->from, signal_new(SigKind::Message, receiver->id, reply));
     return;
   }
   if (alive) receiver->gc_pending = true;
@@ -483,7 +482,8 @@ BIF_FN(erts_internal_request_system_task_3) {
 // caller must wait for {Ref, Result}: a synchronous suspend returns once
 // the suspendee has acted on it.
 static Process::SuspendEntry* suspend_entry(Process* p, Term pid) {
-  auto& v = p->suspending;
+  if (!p->extra_if()) return nullptr;
+  auto& v = p->extra().suspending;
   for (size_t i = 0; i < v.size(); i++) {
     if (v[i].pid != pid) continue;
     if (!process_lookup(pid)) {  // it died: its levels went with it
@@ -496,7 +496,8 @@ static Process::SuspendEntry* suspend_entry(Process* p, Term pid) {
 }
 
 static void remove_suspend_entry(Process* p, Term pid) {
-  auto& v = p->suspending;
+  if (!p->extra_if()) return;
+  auto& v = p->extra().suspending;
   for (size_t i = 0; i < v.size(); i++) {
     if (v[i].pid == pid) {
       v.erase(v.begin() + SWord(i));
@@ -550,7 +551,7 @@ BIF_FN(erts_internal_suspend_process_2) {
     e->count++;
     res = am::true_;
   } else {
-    p->suspending.push_back({pid, 1});
+    p->extra().suspending.push_back({pid, 1});
     first = true;
     res = am::true_;
   }

@@ -51,8 +51,10 @@ Term start(Process* p, Term time, Term dest, Term msg, Term opts, bool wrap) {
       std::lock_guard<SpinLock> lock(t->sig_lock);
       exited = t->state.load(std::memory_order_relaxed) == ProcState::Exited;
       if (!exited) {
-        t->dest_timers.push_back(r);
-        if (t->dest_timers.size() >= 2 * t->dest_timers_pruned + 16) old.swap(t->dest_timers);
+        if (!t->dest_timers) t->dest_timers = std::make_unique<DestTimers>();
+        DestTimers& d = *t->dest_timers;
+        d.refs.push_back(r);
+        if (d.refs.size() >= 2 * d.pruned + 16) old.swap(d.refs);
       }
     }
     if (exited) {
@@ -65,8 +67,9 @@ Term start(Process* p, Term time, Term dest, Term msg, Term opts, bool wrap) {
         std::lock_guard<SpinLock> lock(t->sig_lock);
         exited = t->state.load(std::memory_order_relaxed) == ProcState::Exited;
         if (!exited) {
-          t->dest_timers.insert(t->dest_timers.end(), old.begin(), old.end());
-          t->dest_timers_pruned = t->dest_timers.size();
+          DestTimers& d = *t->dest_timers;
+          d.refs.insert(d.refs.end(), old.begin(), old.end());
+          d.pruned = d.refs.size();
         }
       }
       if (exited)

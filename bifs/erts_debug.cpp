@@ -288,10 +288,10 @@ BIF_FN(erts_debug_set_internal_state_2) {
     // were enabled. Requests that waited are done (and answered) now.
     bool was_enabled = !p->gc_disabled;
     p->gc_disabled = args[1] == am::false_;
-    if (!p->gc_disabled && !p->gc_waiting.empty()) {
+    if (!p->gc_disabled && p->extra_if() && !p->extra_if()->gc_waiting.empty()) {
       p->gc_pending = true;
-      for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
-      p->gc_waiting.clear();
+      for (auto& [to, m] : p->extra().gc_waiting) signal_send(to, m);
+      p->extra().gc_waiting.clear();
     }
     return was_enabled ? am::true_ : am::false_;
   }

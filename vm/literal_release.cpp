@@ -98,7 +98,7 @@ void literal_copy_request(Process* p, Term to, Message* reply, bool alive) {
     signal_send(to, reply);
     return;
   }
-  p->cla_replies.emplace_back(to, reply);
+  p->extra().cla_replies.emplace_back(to, reply);
 }
 
 void literal_copy_run(Process* p, Term* x, unsigned live) {
@@ -107,8 +107,10 @@ void literal_copy_run(Process* p, Term* x, unsigned live) {
 }
 
 void literal_copy_drop(Process* p) {
-  auto replies = std::move(p->cla_replies);
-  p->cla_replies.clear();
+  ProcessExtra* x = p->extra_if();
+  if (!x || x->cla_replies.empty()) return;
+  auto replies = std::move(x->cla_replies);
+  x->cla_replies.clear();
   for (auto& [to, m] : replies) signal_send(to, m);
 }
 

@@ -51,7 +51,10 @@ size_t literal_ranges_words(const LiteralRanges* r);
 void literal_copy_request(Process* p, Term to, Message* reply, bool alive);
 // At a safe point (registers x[0..live) are the only other roots): carries
 // out pending copy requests.
-inline bool literal_copy_pending(const Process* p) { return !p->cla_replies.empty(); }
+inline bool literal_copy_pending(const Process* p) {
+  const ProcessExtra* x = p->extra_if();
+  return x && !x->cla_replies.empty();
+}
 void literal_copy_run(Process* p, Term* x, unsigned live);
 // p is exiting: answers its pending requests without copying.
 void literal_copy_drop(Process* p);

@@ -102,6 +102,31 @@ constexpr unsigned MAX_REG = 1024;          // x registers
 constexpr unsigned MAX_ARITY = 255;         // arguments of a call
 constexpr int CONTEXT_REDS = 4000;          // reductions per time slice
 
+// Timers sent to a process (see Process::dest_timers).
+struct DestTimers {
+  std::vector<RefNumbers> refs;
+  size_t pruned = 0;  // size after the last pruning
+};
+
+// Per-process state few processes ever use (Process::extra()).
+struct ProcessExtra {
+  // Collection requests answered when collections are enabled again (each:
+  // the requester and the prepared answer); see Process::gc_disabled.
+  std::vector<std::pair<Term, Message*>> gc_waiting;
+  // The processes this one suspends (erlang:suspend_process/2), with its
+  // count for each.
+  struct SuspendEntry {
+    Term pid;
+    uint64_t count;
+  };
+  std::vector<SuspendEntry> suspending;
+  // Literal areas being released (vm/literal_release.h): answers to the
+  // collector's copy requests, sent once the process has copied.
+  std::vector<std::pair<Term, Message*>> cla_replies;
+  // net_kernel:monitor_nodes subscriptions (flags, count).
+  std::vector<std::pair<uint8_t, uint32_t>> node_monitors;
+};
+
 struct Process {
   // ---- heap (young generation)
   Term* heap = nullptr;
@@ -124,27 +149,26 @@ struct Process {
   uint32_t gen_gcs = 0;          // minor collections since the last major one
   uint32_t max_gen_gcs = 65535;  // fullsweep_after
   size_t max_heap_size = 0;      // words; 0: no limit
+  size_t heap_limit_report = 0;   // ...and it is to be reported (the total heap size found)
   bool max_heap_kill = true;
   bool max_heap_error_logger = true;
   bool gc_pending = false;        // erlang:garbage_collect: collect at the next switch
   bool heap_grow = false;         // a major collection left the heap over 3/4 full: grow at the next one
   bool heap_limit_hit = false;    // a collection found the heap over max_heap_size (kill)
-  size_t heap_limit_report = 0;   // ...and it is to be reported (the total heap size found)
   bool hibernate_pending = false; // erlang:hibernate: drop the stack and wait
   bool hibernated = false;        // waiting in erlang:hibernate/3 (until it runs again)
   // erts_debug:set_internal_state(gc_state, false): no collections (the
   // heap grows instead); answers to collection requests wait until it is
   // enabled again (each: the requester and the prepared answer).
   bool gc_disabled = false;
-  std::vector<std::pair<Term, Message*>> gc_waiting;
 
   // ---- execution state saved while the process is not running
   const UWord* i = nullptr;  // next instruction
   unsigned arity = 0;        // live argument registers in arg_reg
+  int fcalls = CONTEXT_REDS;  // reductions left in this slice
   Term* arg_reg = arg_small;  // see args_room()
   static constexpr unsigned ARG_SMALL = 4;
   Term arg_small[ARG_SMALL];
-  int fcalls = CONTEXT_REDS;  // reductions left in this slice
   uint64_t reductions = 0;
 
   // ---- identity
@@ -155,10 +179,6 @@ struct Process {
   bool sensitive = false;
   bool system_process = false;  // spawned by erts_internal:spawn_system_process/3
   bool ms_blocker = false;      // has blocked multi-scheduling (released when it exits)
-  // process_flag(monitor_nodes, _) subscriptions: (option set, count).
-  // Nodes never come up or go down without distribution; the counts are
-  // kept as the reference keeps them.
-  std::unique_ptr<std::vector<std::pair<uint8_t, uint32_t>>> node_monitors;
   std::atomic<ProcState> state{ProcState::Runnable};
   std::atomic<uint8_t> prio{PRIO_NORMAL};
   // A system task of a higher priority than `prio` waits in its signal
@@ -167,33 +187,29 @@ struct Process {
   std::atomic<uint8_t> sys_prio{PRIO_COUNT};
   // The run queue holding it while Runnable (written under that
   // scheduler's rq_lock), and the priority queue it is in.
-  std::atomic<Scheduler*> rq_owner{nullptr};
   uint8_t rq_prio = PRIO_NORMAL;
+  ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
   unsigned sys_normal_picks = 0;  // system tasks: low runs once per 8 normal
   // ---- suspension (erlang:suspend_process/2): suspend levels held on
-  // this process (one per suspending process), and the processes this one
-  // suspends with its count for each.
+  // this process (one per suspending process); the processes this one
+  // suspends are in extra().suspending.
   uint32_t suspend_count = 0;
-  struct SuspendEntry {
-    Term pid;
-    uint64_t count;
-  };
-  std::vector<SuspendEntry> suspending;
-  ProcState status_hint = ProcState::Runnable;  // how it last stopped (process_info status)
+  using SuspendEntry = ProcessExtra::SuspendEntry;
+  std::atomic<Scheduler*> rq_owner{nullptr};
   Term initial_mfa[3] = {NON_VALUE, NON_VALUE, NON_VALUE};
   // The function running (module, name, arity), for process_info and traces.
   const Term* current_mfa = nullptr;
 
   // ---- exception state (set by a failing BIF or raise)
   ExcClass exc_class = ExcClass::Error;
+  bool exc_raw_trace = false;  // exc_stacktrace is to be built, not reused
+  bool exc_no_error_info = false;   // the top frame gets no error_info (undef)
+  bool exc_keep_trace = false;      // erlang:raise/3: keep the given stack trace
   Term exc_reason = NON_VALUE;
   Term exc_stacktrace = NIL;   // built or raw stack trace when re-raising
-  bool exc_raw_trace = false;  // exc_stacktrace is to be built, not reused
   Term exc_bif_args = NON_VALUE;  // arguments of the failing BIF, or NON_VALUE
   const Export* exc_bif = nullptr;
   Term exc_error_info = NON_VALUE;  // error_info map from error/3, or a BIF's cause
-  bool exc_no_error_info = false;   // the top frame gets no error_info (undef)
-  bool exc_keep_trace = false;      // erlang:raise/3: keep the given stack trace
   Term exc_args = NON_VALUE;        // error/2,3: arguments shown in the top frame
 
   // ---- process dictionary: key/value pairs (roots for the GC)
@@ -238,9 +254,6 @@ struct Process {
   std::vector<MonitorEntry> monitored_by;  // who watches this process
   std::vector<AliasEntry> aliases;
 
-  // ---- literal areas being released (vm/literal_release.h): answers to
-  // the collector's copy requests, sent once the process has copied
-  std::vector<std::pair<Term, Message*>> cla_replies;
 
   // ---- tracing (vm/trace.h): set by any thread under trace_mutex(),
   // read by the process itself on slow paths only
@@ -254,14 +267,22 @@ struct Process {
   // ---- receive: timer state for `receive ... after`
   bool timeout_armed = false;  // wait_timeout saw a finite timeout
   bool timed_out = false;      // ...and it expired
-  int64_t timeout_at_us = 0;   // monotonic microseconds
   uint32_t timer_gen = 0;      // numbers the armed timeouts
+  int64_t timeout_at_us = 0;   // monotonic microseconds
   uint64_t recv_timer = 0;     // the timer service's id, 0 if none
   // erlang timers sent to this pid (start_timer/send_after): cancelled
   // when it exits, as the reference. Under sig_lock; entries of timers
   // that went off are dropped now and then.
-  std::vector<RefNumbers> dest_timers;
-  size_t dest_timers_pruned = 0;  // size after the last pruning
+  std::unique_ptr<DestTimers> dest_timers;
+
+  // Rarely used state of the process's own (only its own thread touches
+  // it), allocated on first use so that a fresh process stays small.
+  std::unique_ptr<ProcessExtra> extra_;
+  ProcessExtra* extra_if() const { return extra_.get(); }
+  ProcessExtra& extra() {
+    if (!extra_) extra_ = std::make_unique<ProcessExtra>();
+    return *extra_;
+  }
 
   // Allocates `n` words for a term; never collects. Uses a heap fragment
   // when the heap is full.

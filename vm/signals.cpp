@@ -616,8 +616,10 @@ void process_terminate(Process* p) {
     p->recv_timer = 0;
   }
   // Timers sent to it go with it (no one adds any once it is Exited).
-  for (const RefNumbers& r : p->dest_timers) timer_cancel(r);
-  p->dest_timers.clear();
+  if (p->dest_timers) {
+    for (const RefNumbers& r : p->dest_timers->refs) timer_cancel(r);
+    p->dest_timers.reset();
+  }
   if (p->crash_report) crash_report(p);
   if (vm_is_vital_process(p->id)) vm_halt(1);
   if (trace_flags_of(p) & TF_PROCS) {
@@ -649,11 +651,15 @@ void process_terminate(Process* p) {
   p->monitors.clear();
   if (p->ms_blocker) scheduler_release_blocks(p->id);
   // Collection requests that waited for collections to be enabled.
-  for (auto& [to, m] : p->gc_waiting) signal_send(to, m);
-  p->gc_waiting.clear();
+  if (ProcessExtra* x = p->extra_if()) {
+    for (auto& [to, m] : x->gc_waiting) signal_send(to, m);
+    x->gc_waiting.clear();
+  }
   // Its suspend levels on other processes go with it.
-  for (const Process::SuspendEntry& e : p->suspending) signal_send(e.pid, signal_new(SigKind::Resume, p->id, NON_VALUE));
-  p->suspending.clear();
+  if (ProcessExtra* x = p->extra_if()) {
+    for (const Process::SuspendEntry& e : x->suspending) signal_send(e.pid, signal_new(SigKind::Resume, p->id, NON_VALUE));
+    x->suspending.clear();
+  }
   nif_resources_process_exited(p);  // closes its files, frees its zlib streams...
   // Its references to shared binaries go now, not when its memory does
   // (after the epoch): nothing reads a dead process's heap, and a binary's
