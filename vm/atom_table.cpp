@@ -135,6 +135,7 @@ Term AtomTable::put(std::string_view s) {
     // Grow: build a new index, then publish it. Readers of the old one still
     // find every atom published before; the old index is kept alive.
     Index* nix = new Index;
+    nix->prev = ix;  // (kept: a reader may still be looking in it)
     nix->mask = (ix->mask + 1) * 2 - 1;
     nix->slots = new std::atomic<uint32_t>[nix->mask + 1];
     for (size_t i = 0; i <= nix->mask; i++) nix->slots[i].store(0, std::memory_order_relaxed);

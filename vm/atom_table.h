@@ -75,6 +75,7 @@ class AtomTable {
   struct Index {
     size_t mask;
     std::atomic<uint32_t>* slots;  // atom index + 1; 0 = empty
+    Index* prev = nullptr;         // the index it replaced, kept for readers still in it
   };
 
   Term find_in(const Index* ix, std::string_view s, uint32_t hash) const;
