@@ -153,6 +153,10 @@ void vm_dump_processes(FILE* out) {
 }
 
 int vm_run() {
+  // A program at the other end of a port may exit at any time: writing to
+  // its pipe then fails with EPIPE, which the port handles; the signal
+  // would end the whole VM (the reference ignores it too).
+  std::signal(SIGPIPE, SIG_IGN);
   io_loop_start();
   std::signal(SIGQUIT, [](int) {
     vm_dump_processes(stderr);

@@ -59,6 +59,11 @@ main() ->
     P7 = open_port({spawn, "echo $FOO; pwd"}, [{env, [{"FOO", "bar"}]}, {cd, "/tmp"}, exit_status]),
     p(collect(P7, [])),
     vanilla(),
+    %% Writing to a program that has exited fails with EPIPE inside the
+    %% port: the VM goes on (SIGPIPE is ignored), the port ends normally.
+    P9 = open_port({spawn, "head -c 1 >/dev/null"}, []),
+    [P9 ! {self(), {command, lists:duplicate(10000, $x)}} || _ <- lists:seq(1, 50)],
+    p(receive {'EXIT', P9, R9} -> R9 after 3000 -> timeout end),
     ok.
 
 %% A name alone opens the file of that name ("vanilla" port): written with
