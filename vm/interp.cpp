@@ -107,7 +107,12 @@ RunResult interp_run(Scheduler* s, Process* p) {
 
   Term* x = s->x;
   double* fr = s->fr;
-  p->hibernated = false;
+  if (__builtin_expect(p->hibernated, false)) {
+    p->hibernated = false;
+    // Woken from hibernation: a collection brings the shrunken heap back to
+    // at least min_heap_size before the code runs on (as the reference).
+    if (p->heap_sz < p->min_heap_size) gc_collect(p, 0, p->arg_reg, p->arity);
+  }
   const UWord* I = p->i;
   Term* E = p->stop;
   int FCALLS = CONTEXT_REDS;

@@ -8,6 +8,7 @@
 
 #include "vm/atom_table.h"
 #include "vm/epoch.h"
+#include "vm/gc.h"
 #include "vm/interp.h"
 #include "vm/literal_release.h"
 #include "vm/signals.h"
@@ -305,6 +306,20 @@ bool run_one(Scheduler* s, Process* p) {
     // Scheduled above its priority for system tasks, now done: its own
     // code waits for its own turn.
     put_back(s, p);
+    return false;
+  }
+  if (p->hibernated && !p->msg_first) {
+    // Hibernating and only signals came (process_info, links, monitors):
+    // acted on, and it sleeps on without waking (its heap stays small; what
+    // answering them left in heap fragments is collected away).
+    if (p->mbuf) gc_collect_hibernate(p, p->arg_reg, p->arity);
+    bool more;
+    {
+      std::lock_guard<SpinLock> lock(p->sig_lock);
+      more = p->sig_in_first != nullptr;
+      if (!more) p->state.store(ProcState::Waiting, std::memory_order_relaxed);
+    }
+    if (more) put_back(s, p);
     return false;
   }
   if (trace_flags_of(p) & TF_SCHED) trace_sched(p, atom_put("in"));
