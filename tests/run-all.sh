@@ -44,7 +44,7 @@ done
 # keep passing. Only the quick ones, to keep CI's time.
 otp_suites="bs_construct bs_match_bin bs_match_int bs_match_misc bs_match_tail bs_utf
  tuple num_bif nested beam_literals small big list_bif guard op exception register
- bs_bincomp bs_bit_binaries counters atomics multi_load unique map ref"
+ bs_bincomp bs_bit_binaries counters atomics multi_load unique map ref hibernate"
 step "OTP emulator suites that pass on beamvm"
 run tools/otp-suites.sh -b build --check $otp_suites
 
