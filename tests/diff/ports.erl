@@ -60,10 +60,11 @@ main() ->
     p(collect(P7, [])),
     vanilla(),
     %% Writing to a program that has exited fails with EPIPE inside the
-    %% port: the VM goes on (SIGPIPE is ignored), the port ends normally.
+    %% port: the VM goes on (SIGPIPE is ignored). The port ends normally or
+    %% with epipe, depending on which the reference sees first.
     P9 = open_port({spawn, "head -c 1 >/dev/null"}, []),
     [P9 ! {self(), {command, lists:duplicate(10000, $x)}} || _ <- lists:seq(1, 50)],
-    p(receive {'EXIT', P9, R9} -> R9 after 3000 -> timeout end),
+    p(receive {'EXIT', P9, R9} -> lists:member(R9, [normal, epipe]) after 3000 -> timeout end),
     ok.
 
 %% A name alone opens the file of that name ("vanilla" port): written with
